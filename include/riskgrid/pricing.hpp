@@ -1,0 +1,5 @@
+#pragma once
+
+/// Layer umbrella: pricers, one template per instrument over the value type.
+#include "riskgrid/pricing/equity.hpp"
+#include "riskgrid/pricing/sensitivity.hpp"

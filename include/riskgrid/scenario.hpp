@@ -1,0 +1,8 @@
+#pragma once
+
+/// Layer umbrella: risk-factor scenario generators.
+#include "riskgrid/scenario/concepts.hpp"
+#include "riskgrid/scenario/covariance.hpp"
+#include "riskgrid/scenario/factor_set.hpp"
+#include "riskgrid/scenario/gaussian_model.hpp"
+#include "riskgrid/scenario/shock_block.hpp"
