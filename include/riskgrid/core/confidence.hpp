@@ -71,6 +71,8 @@ class confidence {
       ++i;
       int sign = 1;
       if (i < text.size() && (text[i] == '+' || text[i] == '-')) sign = text[i++] == '-' ? -1 : 1;
+      // from_chars would take a second sign ("1e+-1").
+      if (i == text.size() || text[i] < '0' || text[i] > '9') throw fail("confidence: bad exponent");
       int e = 0;
       const auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), e);
       if (ec != std::errc() || end == text.data() + i) throw fail("confidence: bad exponent");

@@ -123,17 +123,17 @@ class csv_table {
   // past every line break consumed (quoted fields may span lines).
   std::vector<std::string> parse_record(std::string_view text, std::size_t& pos, std::size_t& line) const {
     std::vector<std::string> fields;
-    const std::size_t start_line = line;
     while (true) {
       std::string field;
       std::size_t p = pos;
       while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
       if (p < text.size() && text[p] == '"') {
         const std::size_t column = fields.size() + 1;
+        const std::size_t quote_line = line;  // where the quote opens, not the record
         ++p;
         while (true) {
           if (p >= text.size())
-            throw input_error(source_, start_line, column, "unterminated quoted field");
+            throw input_error(source_, quote_line, column, "unterminated quoted field");
           const char c = text[p];
           if (c == '"') {
             if (p + 1 < text.size() && text[p + 1] == '"') {

@@ -24,12 +24,19 @@ namespace riskgrid::io {
     const double v = r.number(value, "value");
     if (const auto it = first_line.find(name); it != first_line.end())
       r.fail(factor, "duplicate factor '" + name + "' (first on line " + std::to_string(it->second) + ")");
+    // A bad name is the factor cell's defect; once the name is good, what add() rejects
+    // (a non-positive spot or vol) is the value cell's.
+    try {
+      (void)market::parse_risk_factor(name);
+    } catch (const error& e) {
+      r.fail(factor, e.what());
+    }
     try {
       m.add(name, v);
     } catch (const input_error&) {
       throw;
     } catch (const error& e) {
-      r.fail(factor, e.what());
+      r.fail(value, e.what());
     }
     first_line.emplace(name, row.line);
   }

@@ -25,7 +25,6 @@ inline constexpr std::uint32_t philox_m4x32_0 = 0xD2511F53u;
 inline constexpr std::uint32_t philox_m4x32_1 = 0xCD9E8D57u;
 inline constexpr std::uint32_t philox_w32_0 = 0x9E3779B9u;
 inline constexpr std::uint32_t philox_w32_1 = 0xBB67AE85u;
-inline constexpr int philox4x32_rounds = 10;
 
 /// High and low halves of a 32 x 32 -> 64-bit product, per lane.
 template <class Word>
@@ -68,12 +67,22 @@ template <class Word>
 [[nodiscard]] constexpr std::array<Word, 4> philox4x32_10_words(std::array<Word, 4> ctr,
                                                                 std::array<Word, 2> key) noexcept {
   using ops = philox_word_ops<Word>;
-  ctr = philox4x32_round(ctr, key);
-  for (int round = 1; round < philox4x32_rounds; ++round) {
+  const auto bump_then_round = [&ctr, &key]() noexcept {
     key[0] = key[0] + ops::broadcast(philox_w32_0);
     key[1] = key[1] + ops::broadcast(philox_w32_1);
     ctr = philox4x32_round(ctr, key);
-  }
+  };
+  // Unrolled by hand: GCC 12 at -O2 keeps a 9-trip loop rolled, which costs ~30% here.
+  ctr = philox4x32_round(ctr, key);
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
+  bump_then_round();
   return ctr;
 }
 
