@@ -58,6 +58,22 @@ std::string grouped(double x) {
   return out + plain.substr(sign + int_digits);
 }
 
+// CLI11's messages reshaped to DESIGN.md §6's `error: --flag: reason` where CLI11 says
+// which option is at fault.
+std::string option_error(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const auto colon = what.find(": ");
+    const std::string args = colon == std::string::npos ? what : what.substr(colon + 2);
+    return args + ": unknown option or argument";
+  }
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    const auto space = what.find(' ');
+    if (what.starts_with("--") && space != std::string::npos) return what.substr(0, space) + ": required";
+  }
+  return what;
+}
+
 struct job {
   riskgrid::market::base_market market;
   riskgrid::scenario::covariance covariance;
@@ -113,7 +129,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     if (root) app.exit(e);
     return 0;
   } catch (const CLI::ParseError& e) {
-    if (root) std::cerr << "error: " << e.what() << '\n';
+    if (root) std::cerr << "error: " << option_error(e) << '\n';
     return exit_bad_input;
   }
 

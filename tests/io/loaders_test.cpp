@@ -261,7 +261,7 @@ TEST_CASE("load_covariance rejects an asymmetric matrix naming both positions", 
   const auto e = input_error_of([&] { (void)riskgrid::io::load_covariance(path); });
   CHECK(e.line() == 5);
   CHECK(e.column() == 3);  // row C, column B
-  CHECK_THAT(e.reason(), Contains("not symmetric") && Contains("0.0003") && Contains("0.0002") &&
+  CHECK_THAT(e.reason(), Contains("not symmetric") && Contains("3e-04") && Contains("2e-04") &&
                              Contains("(B, C)") && Contains("line 4"));
 }
 

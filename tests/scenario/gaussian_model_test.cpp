@@ -120,7 +120,7 @@ TEST_CASE("A scenario's shocks do not depend on the block it is generated in", "
   }
 }
 
-TEST_CASE("Different seeds give different scenarios; the same seed the same bits", "[scenario][gaussian]") {
+TEST_CASE("Different seeds give different scenarios and the same seed the same bits", "[scenario][gaussian]") {
   const auto c = make({"A", "B", "C"}, three_factor());
   const gaussian_model a(c, {.seed = 1, .horizon_days = 1}), b(c, {.seed = 1, .horizon_days = 1}),
       other(c, {.seed = 2, .horizon_days = 1});

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "riskgrid/core/error.hpp"
+#include "riskgrid/core/format.hpp"
 
 namespace riskgrid {
 
@@ -54,7 +55,7 @@ class confidence {
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
       any_digit = true;
       if (mantissa == 0 && text[i] == '0') continue;
-      if (++significant > 18) throw fail("confidence: more than 18 significant digits");
+      if (++significant > 18) throw fail("more than 18 significant digits");
       mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
     }
     if (i < text.size() && text[i] == '.') {
@@ -62,35 +63,35 @@ class confidence {
         any_digit = true;
         --exponent;
         if (mantissa == 0 && text[i] == '0') continue;
-        if (++significant > 18) throw fail("confidence: more than 18 significant digits");
+        if (++significant > 18) throw fail("more than 18 significant digits");
         mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
       }
     }
-    if (!any_digit) throw fail("confidence: expected a decimal number");
+    if (!any_digit) throw fail("expected a decimal number");
     if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
       ++i;
       int sign = 1;
       if (i < text.size() && (text[i] == '+' || text[i] == '-')) sign = text[i++] == '-' ? -1 : 1;
       // from_chars would take a second sign ("1e+-1").
-      if (i == text.size() || text[i] < '0' || text[i] > '9') throw fail("confidence: bad exponent");
+      if (i == text.size() || text[i] < '0' || text[i] > '9') throw fail("bad exponent");
       int e = 0;
       const auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), e);
-      if (ec != std::errc() || end == text.data() + i) throw fail("confidence: bad exponent");
-      if (e > 400) throw fail("confidence: must lie strictly between 0 and 1");
+      if (ec != std::errc() || end == text.data() + i) throw fail("bad exponent");
+      if (e > 400) throw fail("must lie strictly between 0 and 1");
       i = static_cast<std::size_t>(end - text.data());
       exponent += sign * e;
     }
-    if (i != text.size()) throw fail("confidence: expected a decimal number");
-    if (mantissa == 0) throw fail("confidence: must lie strictly between 0 and 1");
+    if (i != text.size()) throw fail("expected a decimal number");
+    if (mantissa == 0) throw fail("must lie strictly between 0 and 1");
     while (mantissa % 10 == 0) {
       mantissa /= 10;
       ++exponent;
     }
-    if (exponent >= 0) throw fail("confidence: must lie strictly between 0 and 1");
-    if (-exponent > 18) throw fail("confidence: more than 18 decimal places");
+    if (exponent >= 0) throw fail("must lie strictly between 0 and 1");
+    if (-exponent > 18) throw fail("more than 18 decimal places");
     const auto digits = -exponent;
     const auto scale = pow10(digits);
-    if (mantissa >= scale) throw fail("confidence: must lie strictly between 0 and 1");
+    if (mantissa >= scale) throw fail("must lie strictly between 0 and 1");
     return confidence(mantissa, digits);
   }
 
@@ -141,8 +142,7 @@ class confidence {
 
   static confidence from_double(double alpha) {
     if (!(alpha > 0.0 && alpha < 1.0))
-      throw input_error("confidence", "confidence: must lie strictly between 0 and 1, got " +
-                                          std::to_string(alpha));
+      throw input_error("confidence", "must lie strictly between 0 and 1, got " + to_shortest(alpha));
     char buffer[64];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, alpha);
     return parse(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));

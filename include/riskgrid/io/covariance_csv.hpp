@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "riskgrid/core/error.hpp"
+#include "riskgrid/core/format.hpp"
 #include "riskgrid/io/csv_table.hpp"
 #include "riskgrid/io/parse.hpp"
 #include "riskgrid/scenario/covariance.hpp"
@@ -39,22 +40,22 @@ namespace riskgrid::io {
     for (std::size_t j = 0; j < n; ++j)
       a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = r.number(j + 1, names[j]);
     const double v = a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
-    if (v < 0.0) r.fail(i + 1, "negative variance " + scenario::detail::format_double(v));
+    if (v < 0.0) r.fail(i + 1, "negative variance " + to_shortest(v));
   }
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < i; ++j) {
       const auto ii = static_cast<Eigen::Index>(i), jj = static_cast<Eigen::Index>(j);
       if (std::abs(a(ii, jj) - a(jj, ii)) > 1e-12 * std::sqrt(a(ii, ii) * a(jj, jj)))
         row_reader(table, table.rows()[i])
-            .fail(j + 1, "not symmetric: " + scenario::detail::format_double(a(ii, jj)) + " here but " +
-                             scenario::detail::format_double(a(jj, ii)) + " at (" + names[j] + ", " +
+            .fail(j + 1, "not symmetric: " + to_shortest(a(ii, jj)) + " here but " +
+                             to_shortest(a(jj, ii)) + " at (" + names[j] + ", " +
                              names[i] + ") on line " + std::to_string(table.rows()[j].line));
     }
   return {scenario::factor_set(std::move(names)), std::move(a)};
 }
 
 [[nodiscard]] inline scenario::covariance load_covariance(const std::string& path) {
-  return load_covariance(csv_table::read_file(path));
+  return load_covariance(csv_table::read_file(path, header_case::sensitive));
 }
 
 }  // namespace riskgrid::io

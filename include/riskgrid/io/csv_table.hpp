@@ -36,6 +36,10 @@ namespace detail {
 
 }  // namespace detail
 
+/// How header names are compared: field names ignore case (DESIGN.md §6); factor names
+/// (covariance and history headers) do not.
+enum class header_case { insensitive, sensitive };
+
 /// A CSV file read by the rules of DESIGN.md §6: header row; UTF-8 with optional BOM;
 /// LF or CRLF; RFC 4180 quoting (quoted fields may hold commas, doubled quotes and line
 /// breaks); a line starting with `#` is a comment; blank lines are skipped; unquoted
@@ -48,18 +52,21 @@ namespace detail {
 class csv_table {
  public:
   /// Reads and parses `path`; throws input_error if it cannot be read or is malformed.
-  [[nodiscard]] static csv_table read_file(const std::string& path) {
+  [[nodiscard]] static csv_table read_file(const std::string& path,
+                                           header_case names = header_case::insensitive) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw input_error(path, "cannot open file");
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw input_error(path, "cannot read file");
-    return parse(text.str(), path);
+    return parse(text.str(), path, names);
   }
 
   /// Parses `text`; `source` names it in errors.
-  [[nodiscard]] static csv_table parse(std::string_view text, std::string source) {
+  [[nodiscard]] static csv_table parse(std::string_view text, std::string source,
+                                       header_case names = header_case::insensitive) {
     csv_table table;
+    table.names_ = names;
     table.source_ = std::move(source);
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     std::size_t pos = 0, line = 1;
@@ -79,10 +86,9 @@ class csv_table {
       if (!have_header) {
         table.header_line_ = row_line;
         for (std::size_t c = 0; c < fields.size(); ++c) {
-          const auto name = detail::lower(fields[c]);
-          if (name.empty()) throw input_error(table.source_, row_line, c + 1, "empty column name in header");
+          if (fields[c].empty()) throw input_error(table.source_, row_line, c + 1, "empty column name in header");
           for (std::size_t d = 0; d < table.header_.size(); ++d)
-            if (detail::lower(table.header_[d]) == name)
+            if (table.same_name(table.header_[d], fields[c]))
               throw input_error(table.source_, row_line, c + 1, "duplicate column '" + fields[c] + "'");
           table.header_.push_back(fields[c]);
         }
@@ -106,9 +112,8 @@ class csv_table {
 
   /// 0-based index of the column named `name` (case-insensitive), if present.
   [[nodiscard]] std::optional<std::size_t> column(std::string_view name) const {
-    const auto wanted = detail::lower(name);
     for (std::size_t c = 0; c < header_.size(); ++c)
-      if (detail::lower(header_[c]) == wanted) return c;
+      if (same_name(header_[c], name)) return c;
     return std::nullopt;
   }
 
@@ -177,7 +182,12 @@ class csv_table {
     }
   }
 
+  [[nodiscard]] bool same_name(std::string_view a, std::string_view b) const {
+    return names_ == header_case::sensitive ? a == b : detail::lower(a) == detail::lower(b);
+  }
+
   std::string source_;
+  header_case names_ = header_case::insensitive;
   std::vector<std::string> header_;
   std::size_t header_line_ = 0;
   std::vector<csv_row> rows_;

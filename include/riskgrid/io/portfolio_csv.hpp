@@ -72,7 +72,7 @@ namespace riskgrid::io {
     t.rate = r.optional_number(rate);
     t.frequency = r.optional_integer(frequency);
     if (t.frequency && !(*t.frequency >= 1 && *t.frequency <= 12 && 12 % *t.frequency == 0))
-      r.fail(frequency, "expected one of 1, 2, 3, 4, 6, 12");
+      r.fail(frequency, "expected one of 1, 2, 3, 4, 6, 12, got '" + std::string(r.text(frequency)) + "'");
     t.pay_fixed = r.optional_bool(pay_fixed);
     t.factor = std::string(r.text(factor));
     t.delta = r.optional_number(delta);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -63,9 +64,22 @@ struct run_report {
   return j;
 }
 
-/// Writes `text` to `path` all or nothing: into a temporary file beside it, flushed,
-/// then renamed over `path` (atomic on POSIX), so a crash or an error never leaves a
-/// partial output file. Throws input_error(path, …) on failure.
+namespace detail {
+
+/// fsync of a file or directory; false if it could not be opened or synced.
+inline bool sync_path(const std::string& path, int flags) noexcept {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace detail
+
+/// Writes `text` to `path` all or nothing: into a temporary file beside it, synced to
+/// disk, then renamed over `path` (atomic on POSIX) and the directory synced, so a crash
+/// or an error never leaves a partial output file. Throws input_error(path, …).
 inline void write_file_atomic(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp." + std::to_string(static_cast<unsigned long>(::getpid()));
   {
@@ -79,12 +93,18 @@ inline void write_file_atomic(const std::string& path, const std::string& text) 
       throw input_error(path, "cannot write file");
     }
   }
+  if (!detail::sync_path(temporary, O_RDONLY)) {
+    std::remove(temporary.c_str());
+    throw input_error(path, "cannot write file: sync failed");
+  }
   std::error_code ec;
   std::filesystem::rename(temporary, path, ec);
   if (ec) {
     std::remove(temporary.c_str());
     throw input_error(path, "cannot write file: " + ec.message());
   }
+  const auto parent = std::filesystem::path(path).parent_path();
+  detail::sync_path(parent.empty() ? "." : parent.string(), O_RDONLY | O_DIRECTORY);
 }
 
 }  // namespace riskgrid::io

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "riskgrid/core/error.hpp"
+#include "riskgrid/core/format.hpp"
 #include "riskgrid/market/risk_factor.hpp"
 
 namespace riskgrid::market {
@@ -37,7 +38,7 @@ class base_market {
     const auto parsed = parse_risk_factor(name);
     if (!std::isfinite(value)) throw error("value of " + name + " is not finite");
     if (parsed.must_be_positive() && !(value > 0.0))
-      throw error("value of " + name + " must be positive, got " + std::to_string(value));
+      throw error("value of " + name + " must be positive, got " + to_shortest(value));
     if (index_.contains(name)) throw error("duplicate factor '" + name + "'");
     index_.emplace(name, names_.size());
     names_.push_back(std::move(name));

@@ -4,13 +4,13 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
 
 #include "riskgrid/core/error.hpp"
+#include "riskgrid/core/format.hpp"
 #include "riskgrid/scenario/factor_set.hpp"
 
 namespace riskgrid::scenario {
@@ -28,17 +28,6 @@ struct covariance_factor {
   /// (the pivoted factor is lower triangular in pivot order), so kernels skip zeros.
   std::vector<std::size_t> leading;
 };
-
-namespace detail {
-
-inline std::string format_double(double x) {
-  std::ostringstream os;
-  os.precision(6);
-  os << x;
-  return os.str();
-}
-
-}  // namespace detail
 
 /// Checks that `c` is a usable covariance matrix; throws model_error naming the defect.
 ///
@@ -59,7 +48,7 @@ inline void check_covariance(const covariance& c) {
     const double v = a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
     if (!std::isfinite(v) || v < 0.0)
       throw model_error("covariance matrix: variance of " + c.factors.name(i) +
-                        " must be finite and non-negative, got " + detail::format_double(v));
+                        " must be finite and non-negative, got " + to_shortest(v));
     max_diag = std::max(max_diag, v);
   }
   for (Eigen::Index i = 0; i < a.rows(); ++i)
@@ -72,7 +61,7 @@ inline void check_covariance(const covariance& c) {
         throw model_error("covariance matrix: not symmetric at (" +
                           c.factors.name(static_cast<std::size_t>(i)) + ", " +
                           c.factors.name(static_cast<std::size_t>(j)) + "): " +
-                          detail::format_double(x) + " vs " + detail::format_double(y));
+                          to_shortest(x) + " vs " + to_shortest(y));
     }
   if (max_diag == 0.0) return;
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(a, Eigen::EigenvaluesOnly);
@@ -80,8 +69,8 @@ inline void check_covariance(const covariance& c) {
   const double tolerance = 1e-12 * max_diag;
   if (smallest < -tolerance)
     throw model_error("covariance matrix is not positive semi-definite: smallest eigenvalue " +
-                      detail::format_double(smallest) + " < -" +
-                      detail::format_double(tolerance) + " (1e-12 x largest variance)");
+                      to_shortest(smallest) + " < -" +
+                      to_shortest(tolerance) + " (1e-12 x largest variance)");
 }
 
 /// Pivoted Cholesky factorization Σ = B·Bᵀ of a checked covariance (Higham 2002,
