@@ -63,9 +63,17 @@ std::string grouped(double x) {
 std::string option_error(const CLI::ParseError& e) {
   const std::string what = e.what();
   if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-    const auto colon = what.find(": ");
-    const std::string args = colon == std::string::npos ? what : what.substr(colon + 2);
-    return args + ": unknown option or argument";
+    std::stringstream words(what.substr(what.find(':') + 1));
+    std::string word, first;
+    while (words >> word)
+      if (first.empty() || (word.starts_with("-") && !first.starts_with("-"))) first = word;
+    return first + ": unknown option or unexpected argument";
+  }
+  if (dynamic_cast<const CLI::ConversionError*>(&e) != nullptr) {
+    // "Could not convert: --scenarios = abc"
+    const auto colon = what.find(": "), equals = what.find(" = ");
+    if (colon != std::string::npos && equals != std::string::npos && equals > colon)
+      return what.substr(colon + 2, equals - colon - 2) + ": expected a number, got '" + what.substr(equals + 3) + "'";
   }
   if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
     const auto space = what.find(' ');
@@ -108,6 +116,13 @@ void load(const options& o, job& j) {
 int run(int argc, char** argv, const boost::mpi::communicator& world) {
   const bool root = world.rank() == 0;
   options o;
+  // CLI11 would wrap "-1" into a huge unsigned value: accept digits only.
+  const CLI::Validator non_negative_integer(
+      [](std::string& text) -> std::string {
+        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "expected a non-negative integer, got '" + text + "'";
+      },
+      "UINT");
   CLI::App app{"riskgrid-var: Monte Carlo VaR and ES of a portfolio (DESIGN.md §4)", "riskgrid-var"};
   app.add_option("--portfolio", o.portfolio, "portfolio.csv")->required();
   app.add_option("--market", o.market, "market.csv")->required();
@@ -115,11 +130,11 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   app.add_option("--as-of", o.as_of, "valuation date YYYY-MM-DD")->required();
   app.add_option("--base-ccy", o.base_ccy, "base currency")->capture_default_str();
   app.add_option("--model", o.model, "scenario model: gaussian")->capture_default_str();
-  app.add_option("--scenarios", o.scenarios, "number of Monte Carlo scenarios")->capture_default_str();
+  app.add_option("--scenarios", o.scenarios, "number of Monte Carlo scenarios")->check(non_negative_integer)->capture_default_str();
   app.add_option("--confidence", o.confidence, "comma-separated confidence levels")->capture_default_str();
-  app.add_option("--seed", o.seed, "random seed")->capture_default_str();
+  app.add_option("--seed", o.seed, "random seed")->check(non_negative_integer)->capture_default_str();
   app.add_option("--horizon-days", o.horizon_days, "horizon in days")->capture_default_str();
-  app.add_option("--chunk-size", o.chunk_size, "scenarios per chunk (results do not depend on it)")->capture_default_str();
+  app.add_option("--chunk-size", o.chunk_size, "scenarios per chunk (results do not depend on it)")->check(non_negative_integer)->capture_default_str();
   app.add_option("--out", o.out, "results JSON file");
   app.add_flag("--quiet", o.quiet, "print nothing but errors");
   app.set_version_flag("--version", riskgrid::version_string);
