@@ -7,6 +7,7 @@
 #include "riskgrid/core/confidence.hpp"
 #include "riskgrid/core/date.hpp"
 #include "riskgrid/core/error.hpp"
+#include "riskgrid/core/exact_sum.hpp"
 #include "riskgrid/core/format.hpp"
 #include "riskgrid/core/pnl_block.hpp"
 #include "riskgrid/core/scenario_range.hpp"

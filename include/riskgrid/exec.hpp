@@ -6,3 +6,4 @@
 #include "riskgrid/exec/concepts.hpp"
 #include "riskgrid/exec/pipeline.hpp"
 #include "riskgrid/exec/serial.hpp"
+#include "riskgrid/exec/threads.hpp"

@@ -4,6 +4,7 @@
 /// includes it.
 #include "riskgrid/io/covariance_csv.hpp"
 #include "riskgrid/io/csv_table.hpp"
+#include "riskgrid/io/history_csv.hpp"
 #include "riskgrid/io/market_csv.hpp"
 #include "riskgrid/io/parse.hpp"
 #include "riskgrid/io/portfolio_csv.hpp"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of riskgrid-var (DESIGN.md §5 and §6):
-#  - the bundled sample gives the same measures, to the byte, at 1, 2 and 3 ranks;
+#  - the bundled sample gives the same measures, to the byte, at 1, 2 and 3 ranks with
+#    the static and the dynamic schedule, and at 1, 2 and 4 threads without mpirun;
 #  - --quiet prints nothing; without it the table has a line per confidence level;
 #  - bad input exits with status 2, prints exactly one line `error: ...` on stderr and
 #    nothing on stdout, and neither creates nor touches the --out file.
@@ -84,6 +85,106 @@ assert all(0 < x["var"] <= x["es"] for x in m), m' "$out/np1.json" 2>/dev/null |
     ${leftovers:+"unexpected files: $leftovers"}
 fi
 
+# --- schedules and threads ------------------------------------------------------------------
+# The dynamic schedule under mpiexec, and the threads executor without it, give the
+# measures of -n 1 to the byte.
+if [[ -n $measures1 ]]; then
+  for np in 1 2 3; do
+    problems=()
+    rc=0
+    # At -n 1 the default would be one thread per core: ask for the MPI executor.
+    "$mpiexec" -n "$np" "$var" "${sample[@]}" --scenarios 20000 --chunk-size 1000 --schedule dynamic --threads 1 --quiet \
+      --out "$out/dynamic$np.json" >"$work/dynamic$np.stdout" 2>"$work/dynamic$np.stderr" || rc=$?
+    [[ $rc -eq 0 ]] || problems+=("exit status $rc: $(head -n 3 "$work/dynamic$np.stderr")")
+    if [[ -s $out/dynamic$np.json ]]; then
+      [[ $(json_value "$out/dynamic$np.json" measures) == "$measures1" ]] ||
+        problems+=("measures differ from the static schedule at -n 1")
+      [[ $(json_value "$out/dynamic$np.json" threads) == 1 ]] || problems+=("threads is not 1")
+    else
+      problems+=("no output file")
+    fi
+    report "--schedule dynamic at -n $np gives the measures of -n 1 to the byte" ${problems[@]+"${problems[@]}"}
+  done
+  for threads in 1 2 4; do
+    problems=()
+    rc=0
+    "$var" "${sample[@]}" --scenarios 20000 --chunk-size 1000 --threads "$threads" --quiet \
+      --out "$out/threads$threads.json" >"$work/threads$threads.stdout" 2>"$work/threads$threads.stderr" || rc=$?
+    [[ $rc -eq 0 ]] || problems+=("exit status $rc: $(head -n 3 "$work/threads$threads.stderr")")
+    if [[ -s $out/threads$threads.json ]]; then
+      [[ $(json_value "$out/threads$threads.json" measures) == "$measures1" ]] ||
+        problems+=("measures differ from -n 1")
+      [[ $(json_value "$out/threads$threads.json" threads) == "$threads" ]] ||
+        problems+=("threads is $(json_value "$out/threads$threads.json" threads), expected $threads")
+    else
+      problems+=("no output file")
+    fi
+    report "--threads $threads without mpiexec gives the measures of -n 1 to the byte" ${problems[@]+"${problems[@]}"}
+  done
+  # Without --threads a lone process uses every core.
+  problems=()
+  rc=0
+  "$var" "${sample[@]}" --scenarios 20000 --quiet --out "$out/threads-default.json" \
+    >/dev/null 2>"$work/threads-default.stderr" || rc=$?
+  [[ $rc -eq 0 ]] || problems+=("exit status $rc: $(head -n 3 "$work/threads-default.stderr")")
+  # std::thread::hardware_concurrency() may count CPUs that nproc's affinity mask hides.
+  [[ ! -s $out/threads-default.json || $(json_value "$out/threads-default.json" threads) -ge 1 ]] ||
+    problems+=("threads is $(json_value "$out/threads-default.json" threads), expected at least 1")
+  [[ ! -s $out/threads-default.json || $(json_value "$out/threads-default.json" measures) == "$measures1" ]] ||
+    problems+=("measures differ from -n 1")
+  report "without --threads a lone process runs on all cores, same measures" ${problems[@]+"${problems[@]}"}
+fi
+
+# --- scenario models ------------------------------------------------------------------------
+# Every model gives byte-identical measures at -n 1 (one thread), -n 2 and -n 3, and
+# --threads 2; historical VaR/ES of the sample equal the independent figures printed by
+# examples/data/generate.py (full revaluation over all 1,600 rows).
+models=(
+  "gaussian-antithetic|--model gaussian --antithetic --scenarios 8000"
+  "gaussian-sobol|--model gaussian --sobol --scenarios 8192"
+  "student-t|--model student-t --dof 4 --scenarios 8000"
+  "historical|--model historical --history $data/history.csv --horizon-days 1"
+  "filtered-historical|--model filtered-historical --history $data/history.csv --lambda 0.97 --horizon-days 10"
+  "bootstrap|--model bootstrap --history $data/history.csv --horizon-days 5 --scenarios 8000"
+)
+for entry in "${models[@]}"; do
+  name=${entry%%|*}
+  read -r -a flags <<<"${entry#*|}"
+  problems=()
+  reference=""
+  for run in np1 np2 np3 threads2; do
+    rc=0
+    case $run in
+      np1) cmd=("$mpiexec" -n 1 "$var" --threads 1) ;;
+      np2) cmd=("$mpiexec" -n 2 "$var") ;;
+      np3) cmd=("$mpiexec" -n 3 "$var" --schedule dynamic) ;;
+      threads2) cmd=("$var" --threads 2) ;;
+    esac
+    "${cmd[@]}" "${sample[@]}" "${flags[@]}" --chunk-size 700 --quiet --out "$out/$name-$run.json" \
+      >/dev/null 2>"$work/$name-$run.stderr" || rc=$?
+    if [[ $rc -ne 0 || ! -s $out/$name-$run.json ]]; then
+      problems+=("$run: exit status $rc: $(head -n 2 "$work/$name-$run.stderr")")
+      continue
+    fi
+    got=$(json_value "$out/$name-$run.json" measures)
+    if [[ -z $reference ]]; then reference=$got; elif [[ $got != "$reference" ]]; then problems+=("$run differs from np1"); fi
+  done
+  report "--model $name gives byte-identical measures at -n 1, 2, 3 and --threads 2" ${problems[@]+"${problems[@]}"}
+done
+problems=()
+if [[ -s $out/historical-np1.json ]]; then
+  python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["scenarios"] == 1600, r["scenarios"]
+m = {x["confidence"]: x for x in r["measures"]}
+for a, var, es in ((0.99, 3609199, 4268929), (0.975, 2663202, 3585952)):
+    assert abs(m[a]["var"] - var) < 1 and abs(m[a]["es"] - es) < 1, (a, m[a])' "$out/historical-np1.json" ||
+    problems+=("historical VaR/ES differ from generate.py's independent figures")
+else
+  problems+=("no historical output")
+fi
+report "historical VaR/ES of the sample equal generate.py's independent full revaluation" ${problems[@]+"${problems[@]}"}
+
 # --- the table ------------------------------------------------------------------------------
 problems=()
 rc=0
@@ -93,7 +194,8 @@ rc=0
 if [[ -s $out/table.json ]]; then
   # The table prints VaR and ES rounded to cents with thousands separators.
   while read -r level table_var table_es; do
-    grep -q -E "^ *$level +$table_var +$table_es\$" "$work/table.stdout" ||
+    # confidence, VaR, VaR interval, ES, ES standard error
+    grep -q -E "^ *$level +$table_var +\[[^]]*\] +$table_es +[0-9,.]+\$" "$work/table.stdout" ||
       problems+=("no table line '$level $table_var $table_es'")
   done < <(python3 -c 'import json, sys
 for m in json.load(open(sys.argv[1]))["measures"]:
@@ -216,6 +318,19 @@ expect_error "--as-of 2026-02-30" "error: --as-of: " "$var" -- \
   --portfolio "$data/portfolio.csv" --market "$data/market.csv" --covariance "$data/covariance.csv" \
   --as-of 2026-02-30
 expect_error "an unknown option" "error: " "$var" -- "${sample[@]}" --no-such-option
+expect_error "--threads 0" "error: --threads: " "$var" -- "${sample[@]}" --threads 0
+expect_error "--threads -2" "error: --threads: " "$var" -- "${sample[@]}" --threads -2
+expect_error "--threads many" "error: --threads: " "$var" -- "${sample[@]}" --threads many
+expect_error "--schedule fast" "error: --schedule: " "$var" -- "${sample[@]}" --schedule fast
+expect_error "--model foo" "error: --model: " "$var" -- "${sample[@]}" --model foo
+expect_error "--model historical without --history" "error: --history: " "$var" -- "${sample[@]}" --model historical
+expect_error "--dof 2" "error: --dof: " "$var" -- "${sample[@]}" --model student-t --dof 2
+expect_error "--lambda 1" "error: --lambda: " "$var" -- "${sample[@]}" --model filtered-historical --history "$data/history.csv" --lambda 1
+expect_error "--sobol with student-t" "error: --sobol: " "$var" -- "${sample[@]}" --model student-t --sobol
+expect_error "a horizon longer than the history" "error: $data/history.csv: " "$var" -- \
+  "${sample[@]}" --model historical --history "$data/history.csv" --horizon-days 2000
+expect_error "--scenarios other than the history's windows" "error: --scenarios: " "$var" -- \
+  "${sample[@]}" --model historical --history "$data/history.csv" --scenarios 5
 expect_error "a covariance that is not positive semi-definite" "error: $tiny/not_psd.csv: " "$var" -- \
   "${tiny_not_psd[@]}"
 if ! grep -q 'positive semi-definite' "$work/error.stderr"; then
@@ -227,6 +342,8 @@ expect_error "a sensitivity to a factor missing from the covariance" \
 # The same validation under mpiexec: every rank fails alike, before any collective.
 expect_error "a malformed number at -n 2" "error: $bad_market:$bad_line: " "$mpiexec" -n 2 "$var" -- \
   "${with_bad_market[@]}"
+expect_error "--threads 2 at -n 2" "error: --threads: " "$mpiexec" -n 2 "$var" -- "${sample[@]}" --threads 2
+expect_error "--schedule fast at -n 2" "error: --schedule: " "$mpiexec" -n 2 "$var" -- "${sample[@]}" --schedule fast
 expect_error "a missing factor at -n 3" "error: $tiny/unshocked.csv:4: " "$mpiexec" -n 3 "$var" -- \
   "${tiny_unshocked[@]}"
 

@@ -10,6 +10,7 @@
 #include "riskgrid/portfolio/book.hpp"
 #include "riskgrid/risk/var_es_aggregator.hpp"
 #include "riskgrid/scenario/gaussian_model.hpp"
+#include "riskgrid/scenario/historical_model.hpp"
 
 namespace rg = riskgrid;
 using rg::confidence;
@@ -172,4 +173,20 @@ TEST_CASE("Results are the same bits for any chunk size and block size", "[exec]
       CHECK(got[i].var_scenario == reference[i].var_scenario);
     }
   }
+}
+
+TEST_CASE("A pipeline refuses more scenarios than a historical model has", "[exec][pipeline]") {
+  rg::scenario::history h;
+  h.factors = rg::scenario::factor_set({"X.A"});
+  for (int d = 1; d <= 5; ++d) {
+    h.dates.push_back(*rg::parse_iso_date("2026-01-0" + std::to_string(d)));
+    h.shocks.push_back(0.01 * d);
+  }
+  const rg::scenario::historical_model model(h, {.horizon_days = 2});  // 4 windows
+  const rg::market::base_market market;
+  const rg::portfolio::book book({sensitivity("S", "X.A", 1.0)}, market, model.factors(), {});
+  const std::vector<confidence> levels{confidence(0.5)};
+  CHECK_NOTHROW(rg::exec::pipeline(model, book, rg::risk::var_es_aggregator(4, levels), {.scenarios = 4}));
+  CHECK_THROWS_AS(rg::exec::pipeline(model, book, rg::risk::var_es_aggregator(5, levels), {.scenarios = 5}),
+                  rg::error);
 }

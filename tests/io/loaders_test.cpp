@@ -561,7 +561,7 @@ namespace {
 
 riskgrid::risk::var_es_result measure(const char* alpha, double var, double es) {
   const auto c = riskgrid::confidence::parse(alpha);
-  return {.confidence = c, .var = var, .es = es, .var_scenario = 0, .tail = c.tail(20000)};
+  return {.confidence = c, .var = var, .es = es, .var_scenario = 0, .tail = c.tail(20000), .var_ci_low = std::nullopt, .var_ci_high = std::nullopt, .es_stderr = 0.0};
 }
 
 riskgrid::io::run_report sample_report() {
@@ -595,7 +595,7 @@ TEST_CASE("to_json writes the documented keys in the documented order", "[io][re
   const auto j = riskgrid::io::to_json(sample_report());
   CHECK(keys(j) == std::vector<std::string>{"version", "as_of", "base_currency", "model", "scenarios",
                                             "horizon_days", "seed", "ranks", "threads", "base_value",
-                                            "measures", "trades", "timing"});
+                                            "measures", "pnl", "trades", "timing"});
   CHECK(j["version"] == RISKGRID_VERSION_STRING);
   CHECK(j["as_of"] == "2026-11-25");
   CHECK(j["base_currency"] == "EUR");
@@ -604,7 +604,10 @@ TEST_CASE("to_json writes the documented keys in the documented order", "[io][re
   CHECK(j["seed"].get<std::uint64_t>() == 18446744073709551615ULL);
   CHECK(j["ranks"] == 3);
   REQUIRE(j["measures"].size() == 2);
-  CHECK(keys(j["measures"][0]) == std::vector<std::string>{"confidence", "var", "es"});
+  CHECK(keys(j["measures"][0]) == std::vector<std::string>{"confidence", "var", "es", "var_ci95", "es_stderr"});
+  CHECK(j["measures"][0]["var_ci95"].is_array());
+  CHECK(j["measures"][0]["var_ci95"][0].is_null());  // no interval in this hand-made report
+  CHECK(keys(j["pnl"]) == std::vector<std::string>{"mean", "stdev", "min", "max"});
   CHECK(j["measures"][1]["confidence"].get<double>() == 0.975);
   REQUIRE(j["trades"].size() == 1);
   CHECK(keys(j["trades"][0]) == std::vector<std::string>{"id", "desk", "type", "base_value"});

@@ -54,6 +54,34 @@ TEST_CASE("The MPI executor gives the serial executor's bits at any rank count",
   }
 }
 
+TEST_CASE("The dynamic MPI schedule gives the serial executor's bits at any rank count", "[mpi][exec]") {
+  const boost::mpi::communicator world;
+  const sample s;
+  const std::vector<rg::confidence> levels{rg::confidence(0.99), rg::confidence(0.975), rg::confidence(0.9)};
+  const std::uint64_t n = 40000;
+  for (const std::uint64_t chunk : {1000u, 3333u, 25000u, 40000u, 97u}) {
+    const rg::risk::var_es_aggregator prototype(n, levels);
+    const rg::exec::pipeline pipeline(s.model, s.book, prototype, {.scenarios = n, .chunk_size = chunk});
+    const auto serial = bytes_of(rg::exec::run(pipeline, rg::exec::serial{}));
+    const auto dynamic = rg::exec::run(pipeline, rg::exec::mpi(world, rg::exec::schedule::dynamic));
+    INFO("chunk size " << chunk << ", rank " << world.rank() << " of " << world.size());
+    CHECK(dynamic.count() == n);
+    CHECK(bytes_of(dynamic) == serial);
+    // The tightest settings: one assignment ahead, a reorder window of one chunk (rank 0
+    // then waits for every chunk in order), one send in flight.
+    const auto tight = rg::exec::run(
+        pipeline, rg::exec::mpi(world, {.scheduling = rg::exec::schedule::dynamic, .send_window = 1, .lookahead = 1,
+                                        .reorder_window = 1}));
+    CHECK(bytes_of(tight) == serial);
+    const auto wide = rg::exec::run(
+        pipeline, rg::exec::mpi(world, {.scheduling = rg::exec::schedule::dynamic, .lookahead = 8, .reorder_window = 1000}));
+    CHECK(bytes_of(wide) == serial);
+    // The static schedule, chosen explicitly, is the default one.
+    const auto cyclic = rg::exec::run(pipeline, rg::exec::mpi(world, rg::exec::schedule::static_cyclic));
+    CHECK(bytes_of(cyclic) == serial);
+  }
+}
+
 TEST_CASE("The MPI executor's send window does not change the result", "[mpi][exec]") {
   const boost::mpi::communicator world;
   const sample s;

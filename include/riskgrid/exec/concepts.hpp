@@ -27,7 +27,7 @@ concept chunked_job = requires(const P& p, std::uint64_t c) {
 
 /// An executor: `e.run(job)` returns the merge, in chunk order, of the states of all of
 /// the job's chunks, on every worker that calls it. Same bits for every executor, any
-/// number of workers. Models: exec::serial, exec::mpi.
+/// number of workers. Models: exec::serial, exec::threads, exec::mpi.
 template <class E, class P>
 concept executor = chunked_job<P> && requires(const E& e, const P& job) {
   { e.run(job) } -> std::same_as<typename P::state_type>;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "riskgrid/core/concepts.hpp"
@@ -30,7 +31,8 @@ class pipeline {
  public:
   using state_type = Aggregator;
 
-  /// Throws riskgrid::error on zero scenarios, chunk size or block size.
+  /// Throws riskgrid::error on zero scenarios, chunk size or block size, or on more
+  /// scenarios than a model with a fixed scenario set (`scenario_count()`) has.
   pipeline(const Generator& generator, const Revaluer& revaluer, Aggregator prototype,
            pipeline_options options)
       : generator_(&generator),
@@ -39,6 +41,12 @@ class pipeline {
         plan_(options.scenarios, options.chunk_size),
         block_size_(options.block_size) {
     if (block_size_ == 0) throw error("pipeline: block size must be at least 1");
+    // Models with a fixed scenario set (historical windows) cannot generate past it.
+    if constexpr (requires { generator.scenario_count(); }) {
+      if (options.scenarios > generator.scenario_count())
+        throw error("pipeline: " + std::to_string(options.scenarios) + " scenarios requested, the model has " +
+                    std::to_string(generator.scenario_count()));
+    }
   }
 
   [[nodiscard]] const chunk_plan& plan() const noexcept { return plan_; }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 #include "riskgrid/core/error.hpp"
 #include "riskgrid/portfolio/book.hpp"
+#include "riskgrid/risk/pnl_moments.hpp"
 #include "riskgrid/risk/var_es.hpp"
 #include "riskgrid/version.hpp"
 
@@ -32,6 +34,7 @@ struct run_report {
   int threads = 1;
   double base_value = 0.0;
   std::vector<risk::var_es_result> measures;
+  risk::pnl_summary pnl;
   std::vector<portfolio::trade_summary> trades;
   double seconds = 0.0;
   double revaluations_per_second = 0.0;
@@ -52,8 +55,15 @@ struct run_report {
   j["threads"] = r.threads;
   j["base_value"] = r.base_value;
   auto& measures = j["measures"] = nlohmann::ordered_json::array();
+  // An interval end beyond the available ranks is null (no bound).
+  const auto bound = [](const std::optional<double>& x) { return x ? nlohmann::ordered_json(*x) : nlohmann::ordered_json(); };
   for (const auto& m : r.measures)
-    measures.push_back({{"confidence", m.confidence.value()}, {"var", m.var}, {"es", m.es}});
+    measures.push_back({{"confidence", m.confidence.value()},
+                        {"var", m.var},
+                        {"es", m.es},
+                        {"var_ci95", nlohmann::ordered_json::array({bound(m.var_ci_low), bound(m.var_ci_high)})},
+                        {"es_stderr", m.es_stderr}});
+  j["pnl"] = {{"mean", r.pnl.mean}, {"stdev", r.pnl.stdev}, {"min", r.pnl.min}, {"max", r.pnl.max}};
   auto& trades = j["trades"] = nlohmann::ordered_json::array();
   for (const auto& t : r.trades)
     trades.push_back({{"id", t.id},

@@ -1,9 +1,13 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include <boost/math/distributions/binomial.hpp>
 
 #include "riskgrid/core/confidence.hpp"
 #include "riskgrid/core/error.hpp"
@@ -18,16 +22,61 @@ struct var_es_result {
   double es = 0.0;               ///< Acerbi–Tasche expected shortfall
   scenario_id var_scenario = 0;  ///< the scenario whose loss is the VaR
   tail_size tail;                ///< m = N·(1 − α), exact
+  /// 95% distribution-free interval for the VaR, [L(upper_rank), L(lower_rank)]
+  /// (see var_interval_ranks); nullopt where the rank falls outside 1..N.
+  std::optional<double> var_ci_low, var_ci_high;
+  /// Asymptotic standard error of the ES (DESIGN.md §4); 0 when fewer than two losses
+  /// lie beyond the VaR.
+  double es_stderr = 0.0;
   /// m < 1: fewer scenarios than the level needs; ES is then the worst loss. Callers warn.
   [[nodiscard]] bool thin_tail() const noexcept { return tail.whole == 0; }
 };
 
-/// Number of worst losses the estimators need for these levels over n scenarios:
-/// the largest VaR rank floor(n·(1 − α)) + 1, capped at n (at least 1).
+/// Ranks (1 = worst loss) bounding a distribution-free interval for the α-quantile of
+/// the loss with coverage ≥ `coverage` (Hahn & Meeker, "Statistical Intervals", §5.2).
+///
+/// The number X of the n losses at or beyond the true VaR is Binomial(n, 1 − α). The
+/// interval is [L(upper), L(lower)] with lower = the largest r with P(X < r) ≤ (1 − c)/2
+/// and upper = the smallest r with P(X ≥ r) ≤ (1 − c)/2, so that
+/// P(lower ≤ X ≤ upper − 1) ≥ c, equal-tailed. lower may be 0 (no finite upper bound for
+/// the VaR) and upper may be n + 1 (no lower bound). O(log n) binomial CDF evaluations.
+struct var_interval_ranks {
+  std::uint64_t lower = 0;  ///< rank of the interval's high end, L(lower)
+  std::uint64_t upper = 0;  ///< rank of the interval's low end, L(upper)
+};
+
+[[nodiscard]] inline var_interval_ranks var_interval(std::uint64_t n, const confidence& alpha,
+                                                     double coverage = 0.95) {
+  const boost::math::binomial_distribution<double> x(static_cast<double>(n), 1.0 - alpha.value());
+  const double side = (1.0 - coverage) / 2.0;
+  // P(X ≤ r − 1), with P(X ≤ −1) = 0.
+  const auto below = [&](std::uint64_t r) { return r == 0 ? 0.0 : boost::math::cdf(x, static_cast<double>(r - 1)); };
+  std::uint64_t lo = 0, hi = n;  // largest r in [0, n] with below(r) ≤ side
+  while (lo < hi) {
+    const auto mid = lo + (hi - lo + 1) / 2;
+    if (below(mid) <= side) lo = mid; else hi = mid - 1;
+  }
+  var_interval_ranks ranks;
+  ranks.lower = lo;
+  // P(X ≥ r) = P(X > r − 1), as a complement so that small tails keep their digits.
+  const auto at_least = [&](std::uint64_t r) {
+    return boost::math::cdf(boost::math::complement(x, static_cast<double>(r - 1)));
+  };
+  lo = 1, hi = n + 1;  // smallest r in [1, n + 1] with P(X ≥ r) ≤ side
+  while (lo < hi) {
+    const auto mid = lo + (hi - lo) / 2;
+    if (at_least(mid) > side) lo = mid + 1; else hi = mid;
+  }
+  ranks.upper = lo;
+  return ranks;
+}
+
+/// Number of worst losses the estimators need for these levels over n scenarios: the
+/// largest VaR rank floor(n·(1 − α)) + 1 or VaR-interval rank, capped at n (at least 1).
 [[nodiscard]] inline std::size_t required_tail_capacity(std::uint64_t n,
                                                         std::span<const confidence> levels) {
   std::uint64_t need = 1;
-  for (const auto& c : levels) need = std::max(need, c.tail(n).var_rank());
+  for (const auto& c : levels) need = std::max({need, c.tail(n).var_rank(), var_interval(n, c).upper});
   return static_cast<std::size_t>(std::min(need, std::max<std::uint64_t>(n, 1)));
 }
 
@@ -48,8 +97,24 @@ struct var_es_result {
   double sum = 0.0;
   for (std::uint64_t r = 0; r < tail.whole; ++r) sum += worst_first[r].loss;
   if (tail.numerator != 0) sum += tail.fraction() * worst_first[tail.whole].loss;
-  var_es_result out{alpha, worst_first[k - 1].loss, sum / tail.m, worst_first[k - 1].scenario,
-                    tail};
+  var_es_result out{alpha, worst_first[k - 1].loss, sum / tail.m, worst_first[k - 1].scenario, tail,
+                    std::nullopt, std::nullopt, 0.0};
+  const auto ranks = var_interval(n, alpha);
+  if (ranks.lower >= 1) out.var_ci_high = worst_first[ranks.lower - 1].loss;
+  if (ranks.upper <= n && ranks.upper <= worst_first.size()) out.var_ci_low = worst_first[ranks.upper - 1].loss;
+  // se_ES = sqrt((Var(L | L > VaR) + α·(ES − VaR)²) / (N·(1 − α))), the conditional
+  // variance taken over the j = floor(m) losses beyond the VaR (divisor j), in rank order.
+  const auto j = tail.whole;
+  if (j >= 2) {
+    double mean = 0.0;
+    for (std::uint64_t r = 0; r < j; ++r) mean += worst_first[r].loss;
+    mean /= static_cast<double>(j);
+    double squares = 0.0;
+    for (std::uint64_t r = 0; r < j; ++r) squares += (worst_first[r].loss - mean) * (worst_first[r].loss - mean);
+    const double tail_variance = squares / static_cast<double>(j);
+    const double gap = out.es - out.var;
+    out.es_stderr = std::sqrt((tail_variance + alpha.value() * gap * gap) / tail.m);
+  }
   return out;
 }
 

@@ -9,12 +9,14 @@
 #include "riskgrid/core/confidence.hpp"
 #include "riskgrid/core/error.hpp"
 #include "riskgrid/core/pnl_block.hpp"
+#include "riskgrid/risk/pnl_moments.hpp"
 #include "riskgrid/risk/tail_keeper.hpp"
 #include "riskgrid/risk/var_es.hpp"
 
 namespace riskgrid::risk {
 
-/// Aggregates portfolio P&L into VaR and ES at a set of confidence levels in one pass.
+/// Aggregates portfolio P&L into VaR and ES (with a VaR interval and the ES standard
+/// error) at a set of confidence levels, and the P&L moments, in one pass.
 ///
 /// Sized for n scenarios and the lowest level (bounded memory: 2·(floor(n·(1 − α_min)) + 1)
 /// entries, independent of how the n scenarios are cut into chunks). Models
@@ -35,27 +37,33 @@ class var_es_aggregator {
       for (std::size_t i = 0; i < n; ++i) losses[i] = -block.pnl[done + i];
       tail_.push(block.first + done, std::span<const double>(losses.data(), n));
     }
+    moments_.push(block);
     seen_ += block.pnl.size();
   }
 
   void merge(const var_es_aggregator& other) {
     tail_.merge(other.tail_);
+    moments_.merge(other.moments_);
     seen_ += other.seen_;
   }
 
   void save(byte_writer& w) const {
     w.put<std::uint64_t>(seen_);
     tail_.save(w);
+    moments_.save(w);
   }
   void load(byte_reader& r) {
     seen_ = r.get<std::uint64_t>();
     tail_.load(r);
+    moments_.load(r);
   }
 
   /// Scenarios pushed so far (over all merged states).
   [[nodiscard]] std::uint64_t count() const noexcept { return seen_; }
   [[nodiscard]] const tail_keeper& tail() const noexcept { return tail_; }
   [[nodiscard]] const std::vector<confidence>& levels() const noexcept { return levels_; }
+  /// Mean, standard deviation, min and max of the P&L (order-free, exact sums).
+  [[nodiscard]] pnl_summary pnl() const noexcept { return moments_.summary(); }
 
   /// VaR and ES for every level, in the order given. Throws model_error if any P&L was
   /// not finite, riskgrid::error if not exactly `scenarios` P&Ls were pushed.
@@ -78,6 +86,7 @@ class var_es_aggregator {
   std::uint64_t scenarios_;
   std::vector<confidence> levels_;
   tail_keeper tail_;
+  pnl_moments moments_;
   std::uint64_t seen_ = 0;
 };
 

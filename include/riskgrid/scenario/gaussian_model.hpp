@@ -1,39 +1,88 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "riskgrid/core/error.hpp"
 #include "riskgrid/core/scenario_range.hpp"
 #include "riskgrid/random/normal.hpp"
 #include "riskgrid/random/philox.hpp"
+#include "riskgrid/random/sobol.hpp"
 #include "riskgrid/scenario/covariance.hpp"
 #include "riskgrid/scenario/factor_set.hpp"
 #include "riskgrid/scenario/shock_block.hpp"
 
 namespace riskgrid::scenario {
 
-/// Options of gaussian_model.
+/// How scenarios use their normal draws.
+enum class variates {
+  plain,       ///< scenario i uses draw set i
+  antithetic,  ///< scenarios 2m and 2m + 1 use draw set m with z and −z
+};
+
+/// Where the uniforms behind the normals come from.
+enum class sequence {
+  pseudo_random,     ///< Philox (stream tag 0): draw k of draw set m is philox uniform (m, k)
+  sobol,             ///< Sobol' point m + 1 (the origin, point 0, is skipped), coordinate k
+  randomized_sobol,  ///< Sobol' point m with a random digital shift keyed by the seed
+};
+
+/// Options of gaussian_model. The defaults are the original model, bit for bit.
 struct gaussian_options {
   std::uint64_t seed = 0;
   int horizon_days = 1;  ///< h ≥ 1: the covariance is scaled by h (DESIGN.md §4)
+  scenario::variates variates = scenario::variates::plain;
+  scenario::sequence sequence = scenario::sequence::pseudo_random;
 };
 
+namespace detail {
+
+/// The draw set of scenario i and whether its normals are negated (antithetic odd i).
+struct draw_set {
+  std::uint64_t index;
+  bool negated;
+};
+
+[[nodiscard]] constexpr draw_set draw_set_of(std::uint64_t scenario_id, variates v) noexcept {
+  if (v == variates::antithetic) return {scenario_id >> 1, (scenario_id & 1) != 0};
+  return {scenario_id, false};
+}
+
+}  // namespace detail
+
 /// Multivariate normal shocks with covariance h·Σ: shock = √h·B·z, Σ = B·Bᵀ from a
-/// pivoted Cholesky, z_k = Φ⁻¹(u_k) with u_k the Philox uniform of (seed, scenario, k).
+/// pivoted Cholesky, z_k = ±Φ⁻¹(u_k) with u_k drawn for the scenario's draw set:
 ///
-/// Deterministic: scenario i's shocks are a pure function of (Σ, h, seed, i); each shock
-/// is the sum Σ_k B_fk·z_k taken in ascending k whatever the block. Models
-/// scenario_generator. Construction O(n³); generate O(count·n·rank), no allocation.
+/// - variates::plain: scenario i uses draw set i; variates::antithetic: scenarios 2m and
+///   2m + 1 use draw set m, the odd one with −z, so its shocks are exactly the negated
+///   shocks of scenario 2m (negation commutes with every rounding). Pure in i: any split
+///   of the index space, odd starts included, gives the same bits.
+/// - sequence::pseudo_random: u_k = Philox uniform (seed, tag 0, draw set m, draw k);
+///   sequence::sobol: u_k = coordinate k of Sobol' point m + 1 (random::sobol_sequence,
+///   Joe–Kuo), so scenario i is Boost's sobol_engine output i; the all-zero point 0 is
+///   skipped because its midpoint 2^-53 would put Φ⁻¹ ≈ −8.3 on every normal of one
+///   scenario (an artificial worst scenario). sequence::randomized_sobol: point m
+///   (point 0 kept: every net stays a net, Owen 2020) XOR a digital shift keyed by the
+///   seed, for randomized-QMC error estimates over seeds. Sobol' needs rank ≤ 3,667.
+///
+/// Deterministic: scenario i's shocks are a pure function of (Σ, h, options, i); each
+/// shock is the sum Σ_k B_fk·z_k taken in ascending k whatever the block. Models
+/// scenario_generator. Construction O(n³); generate O(count·n·rank) (plus
+/// O(rank·popcount) per Sobol' sub-block of 128 scenarios), no allocation.
 class gaussian_model {
  public:
   /// Stream tag of the normals (DESIGN.md §2: tags separate independent uses of a seed).
   static constexpr std::uint32_t normal_stream_tag = 0;
 
-  /// Throws model_error if `cov` is not a valid covariance (see check_covariance) and
-  /// riskgrid::error if horizon_days < 1.
+  /// Throws model_error if `cov` is not a valid covariance (see check_covariance) or if
+  /// a Sobol' sequence is asked for with rank(Σ) > 3,667, and riskgrid::error if
+  /// horizon_days < 1.
   gaussian_model(const covariance& cov, gaussian_options options)
       : factors_(cov.factors), stream_(options.seed, normal_stream_tag), options_(options) {
     if (options.horizon_days < 1)
@@ -51,6 +100,18 @@ class gaussian_model {
       for (std::size_t k = 0; k < rank_; ++k)
         loadings_[f * rank_ + k] =
             scale * factor.loadings(static_cast<Eigen::Index>(f), static_cast<Eigen::Index>(k));
+    if (options.sequence != sequence::pseudo_random) {
+      if (rank_ > random::sobol_sequence::max_dimensions)
+        throw model_error("gaussian_model: a Sobol sequence needs one dimension per normal: got rank " +
+                          std::to_string(rank_) + ", expected at most " +
+                          std::to_string(random::sobol_sequence::max_dimensions) +
+                          " (the Joe-Kuo table in Boost.Random)");
+      sobol_.emplace(std::max<std::size_t>(rank_, 1),
+                     random::sobol_options{.randomization = options.sequence == sequence::randomized_sobol
+                                                                ? random::sobol_randomization::digital_shift
+                                                                : random::sobol_randomization::none,
+                                           .seed = options.seed});
+    }
   }
 
   [[nodiscard]] const factor_set& factors() const noexcept { return factors_; }
@@ -67,22 +128,16 @@ class gaussian_model {
     block.reset(range);
     const auto n = factors_.size();
     // Sub-blocks keep the normals on the stack: no heap use whatever the block size.
-    constexpr std::size_t sub = 128;
-    std::array<double, sub> z0, z1;
-    for (std::size_t start = 0; start < range.count; start += sub) {
-      const auto count = std::min(sub, range.count - start);
+    std::array<double, sub_block> z0, z1;
+    for (std::size_t start = 0; start < range.count; start += sub_block) {
+      const auto count = std::min(sub_block, range.count - start);
+      const std::uint64_t first = range.first + start;
       for (std::size_t f = 0; f < n; ++f) {
         auto row = block.factor(f).subspan(start, count);
         for (auto& x : row) x = 0.0;
       }
-      // Normals in pairs: one Philox block gives draws 2m and 2m + 1 of a scenario.
       for (std::size_t k = 0; k < rank_; k += 2) {
-        for (std::size_t s = 0; s < count; ++s) {
-          std::array<double, 2> u;
-          stream_.uniforms(range.first + start + s, k, u);
-          z0[s] = random::inverse_normal_cdf(u[0]);
-          z1[s] = random::inverse_normal_cdf(u[1]);
-        }
+        normal_pair(first, k, std::span<double>(z0.data(), count), std::span<double>(z1.data(), count));
         for (std::size_t f = 0; f < n; ++f) {
           auto row = block.factor(f).subspan(start, count);
           if (k < leading_[f]) accumulate(row, loading(f, k), z0);
@@ -93,7 +148,48 @@ class gaussian_model {
   }
 
  private:
-  static void accumulate(std::span<double> row, double b, const std::array<double, 128>& z) noexcept {
+  static constexpr std::size_t sub_block = 128;
+
+  // Normals k and k + 1 (the z_k of the class comment, sign included) of the scenarios
+  // first, first + 1, …; z1 is left unspecified when k + 1 = rank.
+  void normal_pair(std::uint64_t first, std::size_t k, std::span<double> z0, std::span<double> z1) const noexcept {
+    const std::size_t count = z0.size();
+    if (!sobol_) {
+      // One Philox block gives draws k and k + 1 (k even) of a draw set.
+      for (std::size_t s = 0; s < count; ++s) {
+        const auto set = detail::draw_set_of(first + s, options_.variates);
+        std::array<double, 2> u;
+        stream_.uniforms(set.index, k, u);
+        const double x0 = random::inverse_normal_cdf(u[0]);
+        const double x1 = random::inverse_normal_cdf(u[1]);
+        z0[s] = set.negated ? -x0 : x0;
+        z1[s] = set.negated ? -x1 : x1;
+      }
+      return;
+    }
+    sobol_normals(first, k, z0);
+    if (k + 1 < rank_) sobol_normals(first, k + 1, z1);
+  }
+
+  // Sobol' normals of dimension k: point p of draw set m (p = m + 1 unshifted, m
+  // shifted). Consecutive scenarios use the same or the next point, so after one direct
+  // evaluation each further point costs one XOR (next_bits gives the bits of bits()).
+  void sobol_normals(std::uint64_t first, std::size_t k, std::span<double> z) const noexcept {
+    const std::uint64_t offset = options_.sequence == sequence::sobol ? 1 : 0;
+    std::uint64_t point = detail::draw_set_of(first, options_.variates).index + offset;
+    std::uint64_t x = sobol_->bits(point, k);
+    for (std::size_t s = 0; s < z.size(); ++s) {
+      const auto set = detail::draw_set_of(first + s, options_.variates);
+      if (set.index + offset != point) {
+        x = sobol_->next_bits(x, point, k);
+        ++point;
+      }
+      const double y = random::inverse_normal_cdf(random::detail::to_open_unit(x));
+      z[s] = set.negated ? -y : y;
+    }
+  }
+
+  static void accumulate(std::span<double> row, double b, const std::array<double, sub_block>& z) noexcept {
     for (std::size_t s = 0; s < row.size(); ++s) row[s] += b * z[s];
   }
 
@@ -103,6 +199,7 @@ class gaussian_model {
   std::size_t rank_ = 0;
   std::vector<std::size_t> leading_;
   std::vector<double> loadings_;  // n × rank, row-major
+  std::optional<random::sobol_sequence> sobol_;
 };
 
 }  // namespace riskgrid::scenario
