@@ -4,6 +4,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <catch2/catch.hpp>
+#include "support/test_support.hpp"
 
 #include "riskgrid/exec/pipeline.hpp"
 #include "riskgrid/exec/serial.hpp"
@@ -16,26 +17,10 @@ namespace rg = riskgrid;
 using rg::confidence;
 
 namespace {
+using riskgrid::testing::sensitivity;
+using riskgrid::testing::equity;
 
-rg::portfolio::trade sensitivity(std::string id, std::string factor, double delta, double gamma = 0.0) {
-  rg::portfolio::trade t;
-  t.id = std::move(id);
-  t.type = rg::portfolio::trade_type::sensitivity;
-  t.factor = std::move(factor);
-  t.delta = delta;
-  t.gamma = gamma;
-  return t;
-}
 
-rg::portfolio::trade equity(std::string id, std::string name, std::string ccy, double quantity) {
-  rg::portfolio::trade t;
-  t.id = std::move(id);
-  t.type = rg::portfolio::trade_type::equity;
-  t.underlying = std::move(name);
-  t.currency = std::move(ccy);
-  t.quantity = quantity;
-  return t;
-}
 
 struct run_result {
   std::vector<rg::risk::var_es_result> measures;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include "support/test_support.hpp"
 
 #include "riskgrid/exec/pipeline.hpp"
 #include "riskgrid/exec/serial.hpp"
@@ -20,26 +21,10 @@ namespace rg = riskgrid;
 using rg::confidence;
 
 namespace {
+using riskgrid::testing::sensitivity;
+using riskgrid::testing::equity;
 
-rg::portfolio::trade equity(std::string id, std::string name, std::string ccy, double quantity) {
-  rg::portfolio::trade t;
-  t.id = std::move(id);
-  t.type = rg::portfolio::trade_type::equity;
-  t.underlying = std::move(name);
-  t.currency = std::move(ccy);
-  t.quantity = quantity;
-  return t;
-}
 
-rg::portfolio::trade sensitivity(std::string id, std::string factor, double delta, double gamma) {
-  rg::portfolio::trade t;
-  t.id = std::move(id);
-  t.type = rg::portfolio::trade_type::sensitivity;
-  t.factor = std::move(factor);
-  t.delta = delta;
-  t.gamma = gamma;
-  return t;
-}
 
 // A small book on three correlated factors: two stocks (one in EUR) and a gamma position.
 struct small_book {

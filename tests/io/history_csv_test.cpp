@@ -4,6 +4,7 @@
 #include <riskgrid/scenario/history.hpp>
 
 #include <catch2/catch.hpp>
+#include "support/test_support.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -19,34 +20,7 @@ namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 using riskgrid::input_error;
 
-// A fresh directory under the system's temporary directory, removed with its contents.
-class temp_dir {
- public:
-  temp_dir() {
-    std::random_device entropy;
-    path_ = fs::temp_directory_path() /
-            ("riskgrid-history-test-" + std::to_string(entropy()) + "-" + std::to_string(entropy()));
-    fs::create_directories(path_);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-
-  // Writes `text` byte for byte to `name` in the directory; returns the file's path.
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    const auto file = path_ / name;
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + file.string());
-    return file.string();
-  }
-
- private:
-  fs::path path_;
-};
+using riskgrid::testing::temp_dir;
 
 // The input_error that loading `text` as history.csv throws; fails if none is thrown.
 input_error history_error(const temp_dir& dir, const std::string& text) {

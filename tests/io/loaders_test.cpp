@@ -8,6 +8,7 @@
 #include <riskgrid/version.hpp>
 
 #include <catch2/catch.hpp>
+#include "support/test_support.hpp"
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -33,42 +34,7 @@ using riskgrid::input_error;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 
-// A fresh directory under the system's temporary directory, removed with its contents.
-class temp_dir {
- public:
-  temp_dir() {
-    std::random_device entropy;
-    path_ = fs::temp_directory_path() /
-            ("riskgrid-loaders-test-" + std::to_string(entropy()) + "-" + std::to_string(entropy()));
-    fs::create_directories(path_);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
-  // Writes `text` byte for byte to `name` in the directory; returns the file's path.
-  [[nodiscard]] std::string write(const std::string& name, const std::string& text) const {
-    const auto file = path_ / name;
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + file.string());
-    return file.string();
-  }
-
-  [[nodiscard]] std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
-    return names;
-  }
-
- private:
-  fs::path path_;
-};
+using riskgrid::testing::temp_dir;
 
 // The input_error that `f` throws; the test fails if it throws none.
 template <class F>

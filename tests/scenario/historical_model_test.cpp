@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include "support/test_support.hpp"
 
 #include "riskgrid/core/date.hpp"
 #include "riskgrid/exec/pipeline.hpp"
@@ -32,6 +33,7 @@ static_assert(rg::scenario::scenario_generator<rg::scenario::filtered_historical
 static_assert(rg::scenario::scenario_generator<rg::scenario::bootstrap_model>);
 
 namespace {
+using riskgrid::testing::sensitivity;
 
 rg::date day(const char* iso) { return *rg::parse_iso_date(iso); }
 
@@ -50,14 +52,6 @@ const history& bundled() {
   return h;
 }
 
-rg::portfolio::trade sensitivity(std::string id, std::string factor, double delta) {
-  rg::portfolio::trade t;
-  t.id = std::move(id);
-  t.type = rg::portfolio::trade_type::sensitivity;
-  t.factor = std::move(factor);
-  t.delta = delta;
-  return t;
-}
 
 // DESIGN.md §4 estimators, written out independently of risk::var_es: losses sorted
 // descending (ties by scenario ascending), k = floor(m) + 1, ES over m with the

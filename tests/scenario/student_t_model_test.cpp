@@ -8,6 +8,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/quadrature/exp_sinh.hpp>
 #include <catch2/catch.hpp>
+#include "support/test_support.hpp"
 
 #include "riskgrid/exec/pipeline.hpp"
 #include "riskgrid/exec/serial.hpp"
@@ -25,6 +26,7 @@ using rg::scenario::student_t_model;
 using rg::scenario::variates;
 
 namespace {
+using riskgrid::testing::sensitivity;
 
 // Vols 1%, 2%, 1.5%; correlations 0.6, -0.2, 0.1.
 Eigen::MatrixXd three_factor() {
@@ -38,14 +40,6 @@ Eigen::MatrixXd three_factor() {
 
 covariance three_factor_cov() { return {factor_set({"X.A", "X.B", "X.C"}), three_factor()}; }
 
-rg::portfolio::trade sensitivity(std::string id, std::string factor, double delta) {
-  rg::portfolio::trade t;
-  t.id = std::move(id);
-  t.type = rg::portfolio::trade_type::sensitivity;
-  t.factor = std::move(factor);
-  t.delta = delta;
-  return t;
-}
 
 // VaR, ES and their Monte Carlo standard errors for a loss c·T_ν (T_ν standard t):
 // VaR = c·q, ES = c·(ν + q²)/(ν − 1)·f(q)/(1 − α), q = t_ν⁻¹(α); se_VaR = c·√(α(1−α)/N)/f(q);
