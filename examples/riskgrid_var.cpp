@@ -6,7 +6,6 @@
 // JSON atomically. Exit status: 0 ok, 2 bad input or option, 3 internal error.
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -93,9 +92,7 @@ std::string option_error(const CLI::ParseError& e) {
 
 // --schedule: case-insensitive, `_` and `-` ignored (as enumerations in the inputs).
 riskgrid::exec::schedule parse_schedule(const std::string& text) {
-  std::string key;
-  for (const char ch : text)
-    if (ch != '_' && ch != '-') key += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const auto key = riskgrid::portfolio::detail::fold_enum(text);
   if (key == "static") return riskgrid::exec::schedule::static_cyclic;
   if (key == "dynamic") return riskgrid::exec::schedule::dynamic;
   throw riskgrid::input_error("--schedule", "expected static or dynamic, got '" + text + "'");

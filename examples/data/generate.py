@@ -161,8 +161,8 @@ REGIONS = ["USD", "EUR", "GBP", "JPY", "CHF"]
 # names whose EQ.<NAME>.VOL is shocked (has a history column)
 VOL_NAMES = ["AAPL", "NVDA", "JPM", "SAP", "TOYOTA", "NESTLE"]
 
-# One pair per non-USD currency, market convention: XXXUSD for EUR and GBP
-# (direct, USD per unit), USDXXX for JPY and CHF (inverse, units per USD).
+# One pair per non-USD currency, market convention: CCYUSD for EUR and GBP
+# (direct, USD per unit), USDCCY for JPY and CHF (inverse, units per USD).
 # pair, spot, vol, currency, direct?, loading on USD factor, on equity market
 FX = [
     ("EURUSD", 1.1630, 0.072, "EUR", True, 0.80, 0.15),
@@ -305,7 +305,7 @@ def simulate_history():
         z_usd = k_fx * g_usd.draw()
         for pair, _spot, vol, _ccy, direct, a_d, a_m in FX:
             a_e = math.sqrt(1.0 - a_d * a_d - a_m * a_m)
-            sgn = -1.0 if direct else 1.0  # USD strength lowers XXXUSD, raises USDXXX
+            sgn = -1.0 if direct else 1.0  # USD strength lowers CCYUSD, raises USDCCY
             z = sgn * a_d * z_usd + a_m * z_m + a_e * k_fx * g_fx[pair].draw()
             shock["FX.%s.SPOT" % pair] = vol / math.sqrt(252.0) * z
 

@@ -20,12 +20,6 @@ namespace {
 using riskgrid::testing::sensitivity;
 using riskgrid::testing::equity;
 
-
-
-struct run_result {
-  std::vector<rg::risk::var_es_result> measures;
-};
-
 template <class Book>
 std::vector<rg::risk::var_es_result> run_serial(const rg::scenario::gaussian_model& model, const Book& book,
                                                 std::uint64_t n, const std::vector<confidence>& levels,
@@ -69,11 +63,7 @@ TEST_CASE("Sensitivity VaR and ES match z*sigma and sigma*phi(z)/(1-a) within 4 
   const std::vector<rg::portfolio::trade> trades{sensitivity("S1", "X.A", 1e6), sensitivity("S2", "X.B", -4e5),
                                                  sensitivity("S3", "X.C", 2.5e5), sensitivity("S4", "X.A", 1e5)};
   const rg::portfolio::book book(trades, market, model.factors(), {});
-  const double delta[3] = {1.1e6, -4e5, 2.5e5};
-  double variance = 0.0;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) variance += delta[i] * sigma(i, j) * delta[j];
-  const double sigma_p = std::sqrt(h * variance);
+  const double sigma_p = riskgrid::testing::linear_pnl_stdev({1.1e6, -4e5, 2.5e5}, sigma, h);
 
   const std::uint64_t n = 1000000;
   const std::vector<confidence> levels{confidence(0.99), confidence(0.975)};

@@ -24,8 +24,6 @@ namespace {
 using riskgrid::testing::sensitivity;
 using riskgrid::testing::equity;
 
-
-
 // A small book on three correlated factors: two stocks (one in EUR) and a gamma position.
 struct small_book {
   rg::market::base_market market = [] {

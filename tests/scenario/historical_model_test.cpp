@@ -52,7 +52,6 @@ const history& bundled() {
   return h;
 }
 
-
 // DESIGN.md §4 estimators, written out independently of risk::var_es: losses sorted
 // descending (ties by scenario ascending), k = floor(m) + 1, ES over m with the
 // fractional weight, m = N·(1 − α) exact for α = a/1000.

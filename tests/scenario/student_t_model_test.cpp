@@ -70,11 +70,7 @@ TEST_CASE("Student-t VaR and ES of a delta portfolio match the closed forms with
   const rg::market::base_market market;
   const std::vector<rg::portfolio::trade> trades{sensitivity("S1", "X.A", 1e6), sensitivity("S2", "X.B", -4e5),
                                                  sensitivity("S3", "X.C", 2.5e5)};
-  const double delta[3] = {1e6, -4e5, 2.5e5};
-  double variance = 0.0;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) variance += delta[i] * sigma(i, j) * delta[j];
-  const double sigma_p = std::sqrt(h * variance);
+  const double sigma_p = riskgrid::testing::linear_pnl_stdev({1e6, -4e5, 2.5e5}, sigma, h);
   const std::uint64_t n = 1000000;
   const std::vector<confidence> levels{confidence(0.99), confidence(0.975)};
 

@@ -3,6 +3,8 @@
 // Helpers shared by the unit tests: a self-cleaning temporary directory and builders for
 // the trades the tests put in books.
 
+#include <cmath>
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -74,6 +76,16 @@ inline portfolio::trade equity(std::string id, std::string name, std::string cur
   t.currency = std::move(currency);
   t.quantity = quantity;
   return t;
+}
+
+/// sqrt(h·δᵀΣδ): the standard deviation of a linear P&L δᵀs with Cov(s) = h·Σ.
+template <class Matrix>
+double linear_pnl_stdev(const std::vector<double>& delta, const Matrix& sigma, int horizon_days) {
+  double variance = 0.0;
+  for (std::size_t i = 0; i < delta.size(); ++i)
+    for (std::size_t j = 0; j < delta.size(); ++j)
+      variance += delta[i] * sigma(static_cast<long>(i), static_cast<long>(j)) * delta[j];
+  return std::sqrt(horizon_days * variance);
 }
 
 }  // namespace riskgrid::testing

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -248,26 +249,14 @@ class mpi {
     for (auto& [message, request] : in_flight) request.wait();
   }
 
-  // A state's bytes preceded by its chunk index (dynamic schedule).
+  // A state's bytes, preceded by its chunk index when given (dynamic schedule).
   template <class State>
-  static std::vector<char> encode(const State& state, std::uint64_t chunk) {
+  static std::vector<char> encode(const State& state, std::optional<std::uint64_t> chunk = std::nullopt) {
     byte_writer w;
-    w.put<std::uint64_t>(chunk);
+    if (chunk) w.put<std::uint64_t>(*chunk);
     state.save(w);
     const auto& b = w.bytes();
-    std::vector<char> out(b.size());
-    std::memcpy(out.data(), b.data(), b.size());
-    return out;
-  }
-
-  template <class State>
-  static std::vector<char> encode(const State& state) {
-    byte_writer w;
-    state.save(w);
-    const auto& b = w.bytes();
-    std::vector<char> out(b.size());
-    std::memcpy(out.data(), b.data(), b.size());
-    return out;
+    return std::vector<char>(reinterpret_cast<const char*>(b.data()), reinterpret_cast<const char*>(b.data()) + b.size());
   }
 
   template <class Job>
