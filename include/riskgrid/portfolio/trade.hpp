@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "riskgrid/core/date.hpp"
+#include "riskgrid/pricing/option_type.hpp"
 
 namespace riskgrid::portfolio {
 
@@ -55,8 +56,8 @@ namespace detail {
   return std::nullopt;
 }
 
-enum class option_type { call, put };
-enum class barrier_type { down_in, down_out, up_in, up_out };
+using pricing::barrier_type;
+using pricing::option_type;
 
 /// One row of portfolio.csv, typed but not yet bound to a market. Empty cells are
 /// nullopt / empty strings; `source` and `line` say where the trade came from so that a
