@@ -1,0 +1,135 @@
+#pragma once
+
+#include "riskgrid/pricing/bivariate_normal.hpp"
+#include "riskgrid/pricing/black_scholes.hpp"
+#include "riskgrid/pricing/option_type.hpp"
+#include "riskgrid/simd/math.hpp"
+
+namespace riskgrid::pricing {
+
+namespace detail {
+
+/// Bjerksund–Stensland (2002) American call on S with strike X, rate r and cost of
+/// carry b, both S and X lane-wise (the put is this call with S ↔ X, r → r − b,
+/// b → −b). Formulas and notation of Haug (2007, §3.1.4), his phi and ksi.
+/// Powers are taken as exponentials of log-ratios so that large exponents (small vol)
+/// give no 0·inf; the exponent of a power multiplying a bounded probability is capped.
+template <class V>
+[[nodiscard]] inline V bs2002_call(V s, V x, double t, V r, V b, V vol) noexcept {
+  const V v2 = vol * vol;
+  const double t1 = 0.5 * (simd::sqrt(5.0) - 1.0) * t;
+  const double sqrt_t = simd::sqrt(t);
+  const double sqrt_t1 = simd::sqrt(t1);
+  const double rho = simd::sqrt(t1 / t);
+
+  const V b_v2 = b / v2;
+  const V disc = (b_v2 - 0.5) * (b_v2 - 0.5) + (2.0 * r) / v2;
+  const V beta = (0.5 - b_v2) + simd::sqrt(simd::max<V>(disc, V(0.0)));
+  const V b_inf = (beta / (beta - 1.0)) * x;
+  const V b0 = simd::max<V>(x, (r / (r - b)) * x);
+  const V h_scale = (x * x) / ((b_inf - b0) * b0);
+  const V ht1 = -((b * t1 + (2.0 * vol) * sqrt_t1) * h_scale);
+  const V ht2 = -((b * t + (2.0 * vol) * sqrt_t) * h_scale);
+  const V i1 = b0 + (b_inf - b0) * (1.0 - simd::exp(ht1));
+  const V i2 = b0 + (b_inf - b0) * (1.0 - simd::exp(ht2));
+  const V ln_s = simd::log(s);
+  const V ln_i1 = simd::log(i1);
+  const V ln_i2 = simd::log(i2);
+  const V ln_x = simd::log(x);
+  const V ln_s_i1 = simd::log(s / i1);
+  const V ln_s_i2 = simd::log(s / i2);
+  constexpr double cap = 700.0;
+
+  // e^λ·(S/R)^γ·[Φ(d) − (I/S)^κ·Φ(d − 2 ln(I/S)/(σ√T))], R the reference of the power.
+  const auto phi = [&](double tt, double sqrt_tt, const V& gamma, const V& ln_sr, const V& ln_h,
+                       const V& ln_i) {
+    const V lambda = (-r + gamma * b + (0.5 * gamma) * (gamma - 1.0) * v2) * tt;
+    const V carry = (b + (gamma - 0.5) * v2) * tt;
+    const V sd = vol * sqrt_tt;
+    const V d = -((ln_s - ln_h) + carry) / sd;
+    const V kappa = 2.0 * b_v2 + (2.0 * gamma - 1.0);
+    const V ln_is = ln_i - ln_s;
+    const V a = lambda + gamma * ln_sr;
+    return simd::exp_times_ncdf<V>(a, d) -
+           simd::exp_times_ncdf<V>(a + kappa * ln_is, d - (2.0 * ln_is) / sd);
+  };
+  // e^λ·(S/R)^γ·[M(−e1,−f1,ρ) − (I2/S)^κ M(−e2,−f2,ρ) − (I1/S)^κ M(−e3,−f3,−ρ)
+  //              + (I1/I2)^κ M(−e4,−f4,−ρ)]  (Haug's ksi, as in his code).
+  const auto ksi = [&](const V& gamma, const V& ln_sr, const V& ln_h) {
+    const V lambda = (-r + gamma * b + (0.5 * gamma) * (gamma - 1.0) * v2) * t;
+    const V c = b + (gamma - 0.5) * v2;
+    const V sd1 = vol * sqrt_t1;
+    const V sd = vol * sqrt_t;
+    const V ln_e2 = (2.0 * ln_i2 - ln_s) - ln_i1;  // ln(I2²/(S·I1))
+    const V e1 = (ln_s_i1 + c * t1) / sd1;
+    const V e2 = (ln_e2 + c * t1) / sd1;
+    const V e3 = (ln_s_i1 - c * t1) / sd1;
+    const V e4 = (ln_e2 - c * t1) / sd1;
+    const V f1 = ((ln_s - ln_h) + c * t) / sd;
+    const V f2 = (((2.0 * ln_i2 - ln_s) - ln_h) + c * t) / sd;
+    const V f3 = (((2.0 * ln_i1 - ln_s) - ln_h) + c * t) / sd;
+    const V f4 = (((ln_s + 2.0 * ln_i1) - (ln_h + 2.0 * ln_i2)) + c * t) / sd;
+    const V kappa = 2.0 * b_v2 + (2.0 * gamma - 1.0);
+    const V a = lambda + gamma * ln_sr;
+    const auto term = [&](const V& ln_pow) { return simd::exp<V>(simd::min<V>(a + kappa * ln_pow, V(cap))); };
+    return term(V(0.0)) * bivariate_normal_cdf<V>(-e1, -f1, rho) -
+           term(ln_i2 - ln_s) * bivariate_normal_cdf<V>(-e2, -f2, rho) -
+           term(ln_i1 - ln_s) * bivariate_normal_cdf<V>(-e3, -f3, -rho) +
+           term(ln_i1 - ln_i2) * bivariate_normal_cdf<V>(-e4, -f4, -rho);
+  };
+
+  const V one(1.0), zero(0.0);
+  // α(I)·S^β·… = (I − X)·(S/I)^β·…: the powers of β are taken relative to I.
+  const V value = (i2 - x) * simd::exp<V>(simd::min<V>(beta * ln_s_i2, V(cap))) -
+                  (i2 - x) * phi(t1, sqrt_t1, beta, ln_s_i2, ln_i2, ln_i2) +
+                  phi(t1, sqrt_t1, one, ln_s, ln_i2, ln_i2) - phi(t1, sqrt_t1, one, ln_s, ln_i1, ln_i2) -
+                  x * phi(t1, sqrt_t1, zero, zero, ln_i2, ln_i2) + x * phi(t1, sqrt_t1, zero, zero, ln_i1, ln_i2) +
+                  (i1 - x) * phi(t1, sqrt_t1, beta, ln_s_i1, ln_i1, ln_i2) -
+                  (i1 - x) * ksi(beta, ln_s_i1, ln_i1) + ksi(one, ln_s, ln_i1) - ksi(one, ln_s, ln_x) -
+                  x * ksi(zero, zero, ln_i1) + x * ksi(zero, zero, ln_x);
+
+  return simd::select<V>(s >= i2, s - x, value);
+}
+
+}  // namespace detail
+
+/// American option value per unit by the Bjerksund–Stensland (2002) two-step
+/// (flat-boundary, t1 = (√5 − 1)/2·t) approximation, as Haug (2007, §3.1.4), with the
+/// double-precision bivariate normal of bivariate_normal_cdf; no floor. The put is the
+/// call under the put–call transformation P(S, K, r, b) = C(K, S, r − b, −b). Where early
+/// exercise is never optimal (call with q ≤ 0 ≤ r; put with r ≤ 0 ≤ q) the value is the
+/// European one. `r` and `q` as in black_scholes (constant-rate equivalents).
+///
+/// Outside the approximation's domain the lane takes max(European, intrinsic) (a lower
+/// bound of the American value): in the call form, a negative rate with a non-positive
+/// yield (Haug's b ≥ r shortcut assumes r ≥ 0: with r < 0 paying the strike early pays),
+/// a complex perpetual exponent β ((b/σ² − ½)² + 2r/σ² < 0, negative rates with a small
+/// vol), or a result that is not finite or outside [0, S·max(1, e^(−qt))] (a breakdown at
+/// extreme inputs such as vol → 0). Same SIMD contract as black_scholes.
+template <class V>
+[[nodiscard]] inline V american(option_type type, V spot, double strike, double t, V r, V q,
+                                V vol) noexcept {
+  const V k(strike);
+  const V european = black_scholes<V>(type, spot, strike, t, r, q, vol);
+  const bool call = type == option_type::call;
+  // Inputs of the call form: S_c, X_c, rate r_c, yield q_c = r_c − b_c.
+  const V s_c = call ? spot : k;
+  const V x_c = call ? k : spot;
+  const V r_c = call ? r : q;
+  const V q_c = call ? q : r;
+  const V b_c = r_c - q_c;
+  const V approx = detail::bs2002_call<V>(s_c, x_c, t, r_c, b_c, vol);
+  const V intrinsic = simd::max<V>(s_c - x_c, V(0.0));
+  const V upper = s_c * simd::max<V>(simd::exp<V>(-(q_c * t)), V(1.0));
+  const V v2 = vol * vol;
+  const V b_v2 = b_c / v2;
+  const V disc = (b_v2 - 0.5) * (b_v2 - 0.5) + (2.0 * r_c) / v2;
+  const auto no_early = simd::mask_and(q_c <= 0.0, r_c >= 0.0);
+  const auto outside = simd::mask_or(simd::mask_and(r_c < 0.0, q_c <= 0.0), disc < 0.0);
+  const auto broken = simd::mask_or(!(simd::abs<V>(approx) <= upper), approx < 0.0);
+  const V fallback = simd::max<V>(european, intrinsic);
+  return simd::select<V>(no_early, european,
+                         simd::select<V>(simd::mask_or(outside, broken), fallback, approx));
+}
+
+}  // namespace riskgrid::pricing
