@@ -36,6 +36,12 @@ class market_view {
     return rows_[i] ? block.factor(*rows_[i]) : block.zeros();
   }
 
+  /// The whole padded row (block.stride() doubles) of market factor `i`, for kernels that
+  /// run full SIMD batches past block.size(); lanes past size() are not meaningful.
+  [[nodiscard]] const double* padded_shocks(const scenario::shock_block& block, std::size_t i) const noexcept {
+    return rows_[i] ? block.padded_factor(*rows_[i]).data() : block.zeros().data();
+  }
+
   /// Names of market factors the model leaves unshocked (DESIGN.md §4 says to tell).
   [[nodiscard]] std::vector<std::string> unshocked() const {
     std::vector<std::string> out;

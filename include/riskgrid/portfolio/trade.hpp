@@ -61,29 +61,30 @@ using pricing::option_type;
 
 /// One row of portfolio.csv, typed but not yet bound to a market. Empty cells are
 /// nullopt / empty strings; `source` and `line` say where the trade came from so that a
-/// binding error (e.g. an unknown factor) can point at the row.
+/// binding error (e.g. an unknown factor) can point at the row. Every member has a
+/// default, so a trade can be written with designated initializers naming only its fields.
 struct trade {
-  std::string id;
+  std::string id{};
   std::string desk = "default";
   trade_type type = trade_type::equity;
-  std::string underlying;
-  std::string currency;
-  std::optional<double> quantity;
-  std::optional<double> strike;
-  std::optional<date> maturity;
-  std::optional<option_type> option;
-  std::optional<double> barrier;
-  std::optional<barrier_type> barrier_kind;
-  std::optional<double> rebate;
-  std::optional<double> notional;
-  std::optional<double> rate;
-  std::optional<int> frequency;
-  std::optional<bool> pay_fixed;
-  std::string factor;
-  std::optional<double> delta;
-  std::optional<double> gamma;
+  std::string underlying{};
+  std::string currency{};
+  std::optional<double> quantity{};
+  std::optional<double> strike{};
+  std::optional<date> maturity{};
+  std::optional<option_type> option{};
+  std::optional<double> barrier{};
+  std::optional<barrier_type> barrier_kind{};
+  std::optional<double> rebate{};
+  std::optional<double> notional{};
+  std::optional<double> rate{};
+  std::optional<int> frequency{};
+  std::optional<bool> pay_fixed{};
+  std::string factor{};
+  std::optional<double> delta{};
+  std::optional<double> gamma{};
 
-  std::string source;
+  std::string source{};
   std::size_t line = 0;
 };
 
