@@ -4,10 +4,17 @@
 /// Standard normal quantile (Wichura's AS241) and normal draws from a philox_stream.
 
 #include <cmath>
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
 
 #include "riskgrid/random/philox.hpp"
+#include "riskgrid/random/philox_batch.hpp"
+#include "riskgrid/simd/math.hpp"
 
 namespace riskgrid::random {
 
@@ -15,7 +22,8 @@ namespace detail {
 
 /// c[0] + c[1] r + ... + c[7] r^7 by Horner's rule. The evaluation order is part of
 /// the bits we promise (no FMA contraction, DESIGN.md §5), so it is spelled out.
-[[nodiscard]] constexpr double horner7(const double (&c)[8], double r) noexcept {
+template <class V>
+[[nodiscard]] inline V horner7(const double (&c)[8], const V& r) noexcept {
   return ((((((c[7] * r + c[6]) * r + c[5]) * r + c[4]) * r + c[3]) * r + c[2]) * r + c[1]) * r + c[0];
 }
 
@@ -49,40 +57,88 @@ inline constexpr double as241_f[8] = {1.0,                       5.9983220655588
 
 }  // namespace detail
 
+namespace detail {
+
+/// AS241's central region, |q| <= 0.425, q = p − 0.5.
+template <class V>
+[[nodiscard]] inline V as241_central(const V& q) noexcept {
+  const V r = 0.180625 - q * q;
+  return q * horner7(as241_a, r) / horner7(as241_b, r);
+}
+
+/// AS241's tails for r = sqrt(−log(min(p, 1 − p))) (magnitude only): r ≤ 5, and r > 5.
+template <class V>
+[[nodiscard]] inline V as241_near_tail(const V& r) noexcept {
+  const V s = r - 1.6;
+  return horner7(as241_c, s) / horner7(as241_d, s);
+}
+template <class V>
+[[nodiscard]] inline V as241_far_tail(const V& r) noexcept {
+  const V s = r - 5.0;
+  return horner7(as241_e, s) / horner7(as241_f, s);
+}
+
+}  // namespace detail
+
 /// Standard normal quantile Φ⁻¹(p): Wichura's AS241 (PPND16), relative error about
 /// 1e-16 over the whole double range of p (measured against Boost.Math in the tests).
-/// Uses only + − × ÷, `std::sqrt` (correctly rounded) and `std::log` (so the bits are
-/// those of the platform's libm `log`; glibc's is the reference).
+///
+/// One template over V = `double` or any `xsimd::batch<double, Arch>`: every lane goes
+/// through the same operations as the scalar path (+ − × ÷, `simd::sqrt` and `simd::log`),
+/// the batch path turning AS241's branches into selects, so the bits are the same for
+/// every SIMD width and for `double`. A batch evaluates a tail (its log and sqrt) only
+/// when one of its lanes needs it, and the far tail (p < e^-25 ≈ 1.4e-11) only when one
+/// lane is that far out. The bits are those of `simd::log` (riskgrid's own, the same for
+/// every V); they changed in 0.2 when the log moved from libm to `simd::log`.
 ///
 /// Exactly odd: `inverse_normal_cdf(1 - p) == -inverse_normal_cdf(p)` whenever `1 - p` is
 /// exact in double, which holds for every output of `philox_stream::uniform`, so
 /// antithetic draws are exact negatives.
 ///
-/// Precondition: 0 < p < 1 (not checked: this is a hot path; `philox_stream::uniform`
-/// never yields 0 or 1). Complexity O(1): one rational function of degree 7/7, plus a
-/// `log` and a `sqrt` when p < 0.075 or p > 0.925. Thread-safe.
-[[nodiscard]] inline double inverse_normal_cdf(double p) noexcept {
+/// Precondition: 0 < p < 1 in every lane (not checked: this is a hot path;
+/// `philox_stream::uniform` never yields 0 or 1). Complexity O(1): one rational function
+/// of degree 7/7, plus a `log` and a `sqrt` when p < 0.075 or p > 0.925. Thread-safe.
+template <class V>
+  requires(std::is_same_v<V, double> || simd::is_batch_v<V>)
+[[nodiscard]] inline V inverse_normal_cdf(const V& p) noexcept {
   // p - 0.5 is exact for p >= 0.25 (Sterbenz) and for every multiple of 2^-53, i.e. every
   // philox_stream uniform; exactness is what makes the central branch exactly odd.
-  const double q = p - 0.5;
-  if (std::fabs(q) <= 0.425) {
-    const double r = 0.180625 - q * q;
-    return q * detail::horner7(detail::as241_a, r) / detail::horner7(detail::as241_b, r);
-  }
+  const V q = p - 0.5;
   // The tail is computed from the smaller of p and 1 - p (1 - p is exact for p >= 0.5),
   // so the upper tail loses no accuracy and the result is exactly odd.
-  double r = q < 0.0 ? p : 1.0 - p;
-  r = std::sqrt(-std::log(r));
-  double x;
-  if (r <= 5.0) {
-    r -= 1.6;
-    x = detail::horner7(detail::as241_c, r) / detail::horner7(detail::as241_d, r);
+  if constexpr (!simd::is_batch_v<V>) {
+    if (std::fabs(q) <= 0.425) return detail::as241_central(q);
+    const double r = simd::sqrt(-simd::log(q < 0.0 ? p : 1.0 - p));
+    const double x = r <= 5.0 ? detail::as241_near_tail(r) : detail::as241_far_tail(r);
+    return q < 0.0 ? -x : x;
   } else {
-    r -= 5.0;
-    x = detail::horner7(detail::as241_e, r) / detail::horner7(detail::as241_f, r);
+    // One division per batch: the numerator and denominator of each lane's branch are
+    // selected first. (q·A)/B, C/D and −(C/D) = (−C)/D are the scalar path's roundings.
+    const auto central = xsimd::abs(q) <= V(0.425);
+    const V r0 = 0.180625 - q * q;
+    const V num = q * detail::horner7(detail::as241_a, r0);
+    const V den = detail::horner7(detail::as241_b, r0);
+    if (xsimd::all(central)) return num / den;
+    const auto lower = q < V(0.0);
+    // Central lanes take the log of a number in (0.075, 0.925): finite, then discarded.
+    const V r = simd::sqrt(-simd::log(xsimd::select(lower, p, 1.0 - p)));
+    const auto near = r <= V(5.0);
+    const V s = r - 1.6;
+    V tail_num = detail::horner7(detail::as241_c, s);
+    V tail_den = detail::horner7(detail::as241_d, s);
+    if (!xsimd::all(near || central)) {
+      const V t = r - 5.0;
+      tail_num = xsimd::select(near, tail_num, detail::horner7(detail::as241_e, t));
+      tail_den = xsimd::select(near, tail_den, detail::horner7(detail::as241_f, t));
+    }
+    tail_num = xsimd::select(lower, -tail_num, tail_num);
+    return xsimd::select(central, num, tail_num) / xsimd::select(central, den, tail_den);
   }
-  return q < 0.0 ? -x : x;
 }
+
+/// The scalar overload, so that `inverse_normal_cdf(p)` works on a `double` as before
+/// (and on arguments that convert to double).
+[[nodiscard]] inline double inverse_normal_cdf(double p) noexcept { return inverse_normal_cdf<double>(p); }
 
 /// Standard normal draw `draw` of scenario `scenario_id`:
 /// `inverse_normal_cdf(stream.uniform(scenario_id, draw))`, so |z| <= 8.3.
@@ -92,15 +148,62 @@ inline constexpr double as241_f[8] = {1.0,                       5.9983220655588
   return inverse_normal_cdf(stream.uniform(scenario_id, draw));
 }
 
+/// Standard normals `2·block` and `2·block + 1` of one scenario per lane: lane `j` of
+/// `first` is `standard_normal(stream, ids_j, 2·block)` and of `second` is
+/// `standard_normal(stream, ids_j, 2·block + 1)`, bit for bit, for V = `double` or any
+/// `xsimd::batch<double, Arch>`. Precondition: block < 2^32. Complexity: one Philox block
+/// and two quantiles per lane. Thread-safe.
+template <class V>
+[[nodiscard]] inline uniform_pair<V> standard_normal_pair_lanes(const philox_stream& stream,
+                                                                const lane_word_t<V>& ids,
+                                                                std::uint64_t block) noexcept {
+  const uniform_pair<V> u = uniform_pair_lanes<V>(stream, ids, block);
+  return {inverse_normal_cdf(u.first), inverse_normal_cdf(u.second)};
+}
+
+/// The widest `xsimd::batch<double>` of the target (the compile-time best architecture),
+/// or `double` where xsimd has none.
+using native_double = std::conditional_t<std::is_same_v<xsimd::default_arch, xsimd::unavailable>, double,
+                                         xsimd::batch<double, xsimd::default_arch>>;
+
 /// Fills `out[k]` with `standard_normal(stream, scenario_id, first_draw + k)`, bit for
-/// bit, computing each Philox block once.
+/// bit, computing each Philox block once, V::size blocks at a time (lanes are
+/// consecutive blocks of the scenario). The result does not depend on V.
 /// Precondition: first_draw + out.size() <= 2^33. Complexity O(out.size()); no allocation.
-inline void standard_normals(const philox_stream& stream, std::uint64_t scenario_id,
-                             std::uint64_t first_draw, std::span<double> out) noexcept {
-  stream.uniforms(scenario_id, first_draw, out);
-  for (double& x : out) {
-    x = inverse_normal_cdf(x);
+template <class V = native_double>
+inline void standard_normals(const philox_stream& stream, std::uint64_t scenario_id, std::uint64_t first_draw,
+                             std::span<double> out) noexcept {
+  using U = lane_word_t<V>;
+  constexpr std::size_t lanes = lane_count_v<V>;
+  std::size_t k = 0;
+  std::uint64_t draw = first_draw;
+  const std::size_t n = out.size();
+  if (n != 0 && (draw & 1) != 0) {
+    out[k++] = standard_normal(stream, scenario_id, draw++);
   }
+  const U tag(std::uint64_t{stream.stream_tag()});
+  const U id_lo(scenario_id & detail::low32_mask);
+  const U id_hi(scenario_id >> 32);
+  alignas(64) std::array<double, lanes> z0{};
+  alignas(64) std::array<double, lanes> z1{};
+  for (; k + 2 * lanes <= n; k += 2 * lanes, draw += 2 * lanes) {
+    const U blocks = iota_lanes<U>(draw >> 1) & U(detail::low32_mask);
+    const philox_lanes<U> w = philox4x32_10_lanes<U>({blocks, tag, id_lo, id_hi}, stream.key());
+    const V x0 = inverse_normal_cdf(open_unit_lanes<V>(w[1], w[0]));
+    const V x1 = inverse_normal_cdf(open_unit_lanes<V>(w[3], w[2]));
+    if constexpr (simd::is_batch_v<V>) {
+      x0.store_aligned(z0.data());
+      x1.store_aligned(z1.data());
+    } else {
+      z0[0] = x0;
+      z1[0] = x1;
+    }
+    for (std::size_t j = 0; j < lanes; ++j) {
+      out[k + 2 * j] = z0[j];
+      out[k + 2 * j + 1] = z1[j];
+    }
+  }
+  for (double& x : out.subspan(k)) x = standard_normal(stream, scenario_id, draw++);
 }
 
 }  // namespace riskgrid::random

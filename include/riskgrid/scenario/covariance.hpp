@@ -29,13 +29,10 @@ struct covariance_factor {
   std::vector<std::size_t> leading;
 };
 
-/// Checks that `c` is a usable covariance matrix; throws model_error naming the defect.
-///
-/// Square of the factor count; symmetric to 1e-12 relative to sqrt(Σ_ii·Σ_jj); finite;
-/// no negative variance; positive semi-definite: the smallest eigenvalue (Eigen's
-/// self-adjoint solver) must not fall below −1e-12 × the largest diagonal entry
-/// (DESIGN.md §6). Cost O(n³).
-inline void check_covariance(const covariance& c) {
+/// Checks everything check_covariance does except positive semi-definiteness: square of
+/// the factor count; symmetric to 1e-12 relative to sqrt(Σ_ii·Σ_jj); finite; no negative
+/// variance. Throws model_error naming the defect. Cost O(n²).
+inline void check_covariance_entries(const covariance& c) {
   const auto n = c.factors.size();
   const auto& a = c.matrix;
   if (n == 0) throw model_error("covariance matrix: no factor");
@@ -43,13 +40,11 @@ inline void check_covariance(const covariance& c) {
     throw model_error("covariance matrix: got " + std::to_string(a.rows()) + "x" +
                       std::to_string(a.cols()) + ", expected " + std::to_string(n) + "x" +
                       std::to_string(n));
-  double max_diag = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     const double v = a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i));
     if (!std::isfinite(v) || v < 0.0)
       throw model_error("covariance matrix: variance of " + c.factors.name(i) +
                         " must be finite and non-negative, got " + to_shortest(v));
-    max_diag = std::max(max_diag, v);
   }
   for (Eigen::Index i = 0; i < a.rows(); ++i)
     for (Eigen::Index j = 0; j < i; ++j) {
@@ -57,20 +52,44 @@ inline void check_covariance(const covariance& c) {
       if (!std::isfinite(x) || !std::isfinite(y))
         throw model_error("covariance matrix: entry (" + c.factors.name(static_cast<std::size_t>(i)) +
                           ", " + c.factors.name(static_cast<std::size_t>(j)) + ") is not finite");
-      if (std::abs(x - y) > 1e-12 * std::sqrt(a(i, i) * a(j, j)))
+      if (std::abs(x - y) > 1e-12 * (std::sqrt(a(i, i)) * std::sqrt(a(j, j))))
         throw model_error("covariance matrix: not symmetric at (" +
                           c.factors.name(static_cast<std::size_t>(i)) + ", " +
                           c.factors.name(static_cast<std::size_t>(j)) + "): " +
                           to_shortest(x) + " vs " + to_shortest(y));
     }
-  if (max_diag == 0.0) return;
+}
+
+/// Outcome of the positive semi-definiteness test of a covariance matrix.
+struct psd_check {
+  double smallest_eigenvalue;  ///< of Eigen's self-adjoint solver (lower triangle); 0 for a zero matrix
+  double tolerance;            ///< 1e-12 × the largest variance
+  [[nodiscard]] bool passed() const noexcept { return !(smallest_eigenvalue < -tolerance); }
+};
+
+/// The PSD test of check_covariance: the smallest eigenvalue must not fall below −1e-12 ×
+/// the largest diagonal entry (DESIGN.md §6). Precondition: check_covariance_entries
+/// passed. Cost O(n³).
+[[nodiscard]] inline psd_check test_positive_semidefinite(const Eigen::MatrixXd& a) {
+  const double max_diag = a.diagonal().maxCoeff();
+  if (max_diag == 0.0) return {0.0, 0.0};
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(a, Eigen::EigenvaluesOnly);
-  const double smallest = eigen.eigenvalues().minCoeff();
-  const double tolerance = 1e-12 * max_diag;
-  if (smallest < -tolerance)
+  return {eigen.eigenvalues().minCoeff(), 1e-12 * max_diag};
+}
+
+/// Checks that `c` is a usable covariance matrix; throws model_error naming the defect.
+///
+/// check_covariance_entries, then positive semi-definite: the smallest eigenvalue
+/// (Eigen's self-adjoint solver) must not fall below −1e-12 × the largest diagonal entry
+/// (DESIGN.md §6); a matrix that fails is refused with its smallest eigenvalue (see
+/// nearest_correlation.hpp for the opt-in repair). Cost O(n³).
+inline void check_covariance(const covariance& c) {
+  check_covariance_entries(c);
+  const psd_check psd = test_positive_semidefinite(c.matrix);
+  if (!psd.passed())
     throw model_error("covariance matrix is not positive semi-definite: smallest eigenvalue " +
-                      to_shortest(smallest) + " < -" +
-                      to_shortest(tolerance) + " (1e-12 x largest variance)");
+                      to_shortest(psd.smallest_eigenvalue) + " < -" + to_shortest(psd.tolerance) +
+                      " (1e-12 x largest variance)");
 }
 
 /// Pivoted Cholesky factorization Σ = B·Bᵀ of a checked covariance (Higham 2002,

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -13,10 +15,13 @@
 #include "riskgrid/core/scenario_range.hpp"
 #include "riskgrid/random/normal.hpp"
 #include "riskgrid/random/philox.hpp"
+#include "riskgrid/random/philox_batch.hpp"
 #include "riskgrid/random/sobol.hpp"
 #include "riskgrid/scenario/covariance.hpp"
 #include "riskgrid/scenario/factor_set.hpp"
+#include "riskgrid/scenario/loadings_product.hpp"
 #include "riskgrid/scenario/shock_block.hpp"
+#include "riskgrid/simd/math.hpp"
 
 namespace riskgrid::scenario {
 
@@ -74,7 +79,8 @@ struct draw_set {
 /// Deterministic: scenario i's shocks are a pure function of (Σ, h, options, i); each
 /// shock is the sum Σ_k B_fk·z_k taken in ascending k whatever the block. Models
 /// scenario_generator. Construction O(n³); generate O(count·n·rank) (plus
-/// O(rank·popcount) per Sobol' sub-block of 128 scenarios), no allocation.
+/// O(rank·popcount) per Sobol' sub-block of 64 scenarios), no allocation. The correlation
+/// step is loadings_product: blocked, vectorized across scenarios, width-independent bits.
 class gaussian_model {
  public:
   /// Stream tag of the normals (DESIGN.md §2: tags separate independent uses of a seed).
@@ -112,6 +118,7 @@ class gaussian_model {
                                                                 : random::sobol_randomization::none,
                                            .seed = options.seed});
     }
+    product_ = loadings_product(loadings_, rank_, leading_);
   }
 
   [[nodiscard]] const factor_set& factors() const noexcept { return factors_; }
@@ -123,52 +130,87 @@ class gaussian_model {
     return loadings_[f * rank_ + k];
   }
 
-  /// Fills the shocks of `range` (range.count ≤ block.capacity()).
+  /// Fills the shocks of `range` (range.count ≤ block.capacity()), with the widest SIMD
+  /// batch of the target.
   void generate(scenario_range range, shock_block& block) const noexcept {
+    generate_as<random::native_double>(range, block);
+  }
+
+  /// generate() computed with value type V (`double` or any `xsimd::batch<double, Arch>`
+  /// whose architecture the target supports): the same bits for every V, since lanes
+  /// are scenarios and each scenario's normals and sums are computed in the same order
+  /// whatever the width. For tests and benchmarks; generate() is the interface.
+  template <class V>
+  void generate_as(scenario_range range, shock_block& block) const noexcept {
     block.reset(range);
-    const auto n = factors_.size();
-    // Sub-blocks keep the normals on the stack: no heap use whatever the block size.
-    std::array<double, sub_block> z0, z1;
+    constexpr std::size_t lanes = random::lane_count_v<V>;
+    static_assert(sub_block % lanes == 0 && shock_block::lane_multiple % lanes == 0);
+    // Normals of one sub-block and one chunk of draws, draw-major (row k holds the
+    // sub-block's scenarios): 32 KiB on the stack, whatever the rank.
+    alignas(64) std::array<double, chunk_draws * sub_block> z;
     for (std::size_t start = 0; start < range.count; start += sub_block) {
       const auto count = std::min(sub_block, range.count - start);
+      // Whole batches: the rows are padded to a multiple of shock_block::lane_multiple,
+      // and the padding lanes written here are zeroed again below.
+      const auto padded = (count + lanes - 1) / lanes * lanes;
       const std::uint64_t first = range.first + start;
-      for (std::size_t f = 0; f < n; ++f) {
-        auto row = block.factor(f).subspan(start, count);
-        for (auto& x : row) x = 0.0;
+      for (std::size_t k0 = 0; k0 == 0 || k0 < rank_; k0 += chunk_draws) {
+        const auto draws = std::min(chunk_draws, rank_ - k0);
+        fill_normals<V>(first, count, padded, k0, draws, z);
+        product_.multiply_add<V>([&block, start](std::size_t f) { return block.padded_factor(f).data() + start; },
+                                 padded, z.data(), sub_block, k0, draws);
       }
-      for (std::size_t k = 0; k < rank_; k += 2) {
-        normal_pair(first, k, std::span<double>(z0.data(), count), std::span<double>(z1.data(), count));
-        for (std::size_t f = 0; f < n; ++f) {
-          auto row = block.factor(f).subspan(start, count);
-          if (k < leading_[f]) accumulate(row, loading(f, k), z0);
-          if (k + 1 < leading_[f]) accumulate(row, loading(f, k + 1), z1);
-        }
+      for (std::size_t f = 0; f < factors_.size(); ++f) {
+        auto row = block.padded_factor(f);
+        for (std::size_t s = start + count; s < start + padded; ++s) row[s] = 0.0;
       }
     }
   }
 
  private:
-  static constexpr std::size_t sub_block = 128;
+  static constexpr std::size_t sub_block = 64;    // scenarios whose normals are kept
+  static constexpr std::size_t chunk_draws = 64;  // normals per scenario kept at once
 
-  // Normals k and k + 1 (the z_k of the class comment, sign included) of the scenarios
-  // first, first + 1, …; z1 is left unspecified when k + 1 = rank.
-  void normal_pair(std::uint64_t first, std::size_t k, std::span<double> z0, std::span<double> z1) const noexcept {
-    const std::size_t count = z0.size();
-    if (!sobol_) {
-      // One Philox block gives draws k and k + 1 (k even) of a draw set.
-      for (std::size_t s = 0; s < count; ++s) {
-        const auto set = detail::draw_set_of(first + s, options_.variates);
-        std::array<double, 2> u;
-        stream_.uniforms(set.index, k, u);
-        const double x0 = random::inverse_normal_cdf(u[0]);
-        const double x1 = random::inverse_normal_cdf(u[1]);
-        z0[s] = set.negated ? -x0 : x0;
-        z1[s] = set.negated ? -x1 : x1;
+  // z[(k - k0) * sub_block + s] = normal k of scenario first + s, for k0 ≤ k < k0 + draws
+  // and s < padded (lanes past count are valid draws of later scenarios, or 0 for Sobol').
+  template <class V>
+  void fill_normals(std::uint64_t first, std::size_t count, std::size_t padded, std::size_t k0, std::size_t draws,
+                    std::array<double, chunk_draws * sub_block>& z) const noexcept {
+    using U = random::lane_word_t<V>;
+    constexpr std::size_t lanes = random::lane_count_v<V>;
+    if (sobol_) {
+      for (std::size_t k = k0; k < k0 + draws; ++k) {
+        const std::span<double> row(z.data() + (k - k0) * sub_block, padded);
+        sobol_normals(first, k, row.first(count));
+        for (std::size_t s = count; s < padded; ++s) row[s] = 0.0;
       }
       return;
     }
-    sobol_normals(first, k, z0);
-    if (k + 1 < rank_) sobol_normals(first, k + 1, z1);
+    const bool antithetic = options_.variates == variates::antithetic;
+    for (std::size_t s = 0; s < padded; s += lanes) {
+      const U scenario = random::iota_lanes<U>(first + s);
+      const U ids = antithetic ? U(scenario >> 1) : scenario;
+      // Antithetic odd scenarios: flip the sign bit (exact negation).
+      const U sign = antithetic ? U((U(std::uint64_t{0}) - (scenario & U(std::uint64_t{1}))) & U(std::uint64_t{1} << 63))
+                                : U(std::uint64_t{0});
+      for (std::size_t k = k0; k < k0 + draws; k += 2) {
+        const auto pair = random::standard_normal_pair_lanes<V>(stream_, ids, k >> 1);
+        store(flip_sign<V>(pair.first, sign), z.data() + (k - k0) * sub_block + s);
+        // k0 and chunk_draws are even, so k + 1 stays in the chunk unless k + 1 = rank.
+        if (k + 1 < k0 + draws) store(flip_sign<V>(pair.second, sign), z.data() + (k + 1 - k0) * sub_block + s);
+      }
+    }
+  }
+
+  template <class V>
+  static void store(const V& x, double* p) noexcept {
+    if constexpr (simd::is_batch_v<V>) x.store_unaligned(p);
+    else *p = x;
+  }
+  template <class V>
+  [[nodiscard]] static V flip_sign(const V& x, const random::lane_word_t<V>& sign) noexcept {
+    if constexpr (simd::is_batch_v<V>) return xsimd::bitwise_cast<V>(xsimd::bitwise_cast<random::lane_word_t<V>>(x) ^ sign);
+    else return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) ^ sign);
   }
 
   // Sobol' normals of dimension k: point p of draw set m (p = m + 1 unshifted, m
@@ -189,10 +231,6 @@ class gaussian_model {
     }
   }
 
-  static void accumulate(std::span<double> row, double b, const std::array<double, sub_block>& z) noexcept {
-    for (std::size_t s = 0; s < row.size(); ++s) row[s] += b * z[s];
-  }
-
   factor_set factors_;
   random::philox_stream stream_;
   gaussian_options options_;
@@ -200,6 +238,7 @@ class gaussian_model {
   std::vector<std::size_t> leading_;
   std::vector<double> loadings_;  // n × rank, row-major
   std::optional<random::sobol_sequence> sobol_;
+  loadings_product product_;
 };
 
 }  // namespace riskgrid::scenario

@@ -11,6 +11,7 @@
 #include "riskgrid/core/format.hpp"
 #include "riskgrid/core/scenario_range.hpp"
 #include "riskgrid/random/gamma.hpp"
+#include "riskgrid/random/normal.hpp"
 #include "riskgrid/random/philox.hpp"
 #include "riskgrid/scenario/covariance.hpp"
 #include "riskgrid/scenario/factor_set.hpp"
@@ -78,9 +79,17 @@ class student_t_model {
     return std::sqrt(nu_minus_two_ / chi_square(scenario_id));
   }
 
-  /// Fills the shocks of `range` (range.count ≤ block.capacity()).
+  /// Fills the shocks of `range` (range.count ≤ block.capacity()), the Gaussian part
+  /// with the widest SIMD batch of the target.
   void generate(scenario_range range, shock_block& block) const noexcept {
-    gaussian_.generate(range, block);
+    generate_as<random::native_double>(range, block);
+  }
+
+  /// generate() with the Gaussian part computed by gaussian_model::generate_as<V>: the
+  /// same bits for every V (`double` or `xsimd::batch<double, Arch>`).
+  template <class V>
+  void generate_as(scenario_range range, shock_block& block) const noexcept {
+    gaussian_.generate_as<V>(range, block);
     const auto n = factors().size();
     constexpr std::size_t sub = 128;
     std::array<double, sub> scales;
