@@ -108,6 +108,7 @@ class mpi {
         const int owner = static_cast<int>(c % size);
         if (owner == 0) {
           total.merge(job.run_chunk(c));
+          detail::notify_merged(job, c);
           continue;
         }
         const auto status = comm_.probe(owner, chunk_tag);
@@ -116,6 +117,7 @@ class mpi {
         payload.resize(static_cast<std::size_t>(*count));
         comm_.recv(owner, chunk_tag, payload.data(), *count);
         total.merge(decode(job, payload));
+        detail::notify_merged(job, c);
       }
       payload = encode(total);
     } else {
@@ -202,6 +204,7 @@ class mpi {
     const auto merge_prefix = [&] {
       for (auto it = pending.begin(); it != pending.end() && it->first == merged; it = pending.erase(it)) {
         total.merge(decode(job, std::span<const char>(it->second).subspan(sizeof(std::uint64_t))));
+        detail::notify_merged(job, merged);
         ++merged;
       }
     };
@@ -218,6 +221,7 @@ class mpi {
         auto state = job.run_chunk(chunk);
         if (chunk == merged) {
           total.merge(state);
+          detail::notify_merged(job, merged);
           ++merged;
         } else {
           pending.emplace(chunk, encode(state, chunk));

@@ -11,7 +11,10 @@ struct serial {
   template <chunked_job Job>
   [[nodiscard]] typename Job::state_type run(const Job& job) const {
     auto total = job.empty();
-    for (std::uint64_t c = 0; c < job.chunk_count(); ++c) total.merge(job.run_chunk(c));
+    for (std::uint64_t c = 0; c < job.chunk_count(); ++c) {
+      total.merge(job.run_chunk(c));
+      detail::notify_merged(job, c);
+    }
     return total;
   }
   [[nodiscard]] static constexpr int workers() noexcept { return 1; }

@@ -138,6 +138,7 @@ class threads {
             shared.space.notify_all();
           }
           total.merge(*chunk_state);
+          detail::notify_merged(job, c);
         }
       } catch (...) {
         shared.fail(std::current_exception());
