@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs riskgrid's build and test dependencies from Debian 12 packages.
+# Installs riskgrid's build and test dependencies from Debian 12 packages (clang-14 and
+# libclang-rt-14-dev, which holds libFuzzer, for the fuzz targets: fuzz/README.md; Slurm
+# and munge for the private cluster of the slurm.requeue test: tests/slurm/).
 # Idempotent: packages already present are skipped by apt-get. Needs root or sudo.
 set -eu
 
@@ -7,7 +9,9 @@ packages="build-essential cmake pkg-config
   libeigen3-dev libxsimd-dev xtl-dev librandom123-dev
   libboost-dev libboost-math-dev libboost-mpi-dev libopenmpi-dev openmpi-bin
   catch2 libbenchmark-dev libcli11-dev nlohmann-json3-dev
-  libquantlib0-dev"
+  libquantlib0-dev
+  clang-14 libclang-rt-14-dev
+  slurmctld slurmd slurm-client munge"
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <cmath>
 #include <optional>
@@ -17,12 +18,19 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/mpi/collectives/all_reduce.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 
+#include "riskgrid/exec/attribution_job.hpp"
+#include "riskgrid/exec/checkpoint.hpp"
+#include "riskgrid/exec/elastic.hpp"
 #include "riskgrid/exec/mpi.hpp"
+#include "riskgrid/exec/progress.hpp"
+#include "riskgrid/exec/tail_pnl_job.hpp"
 #include "riskgrid/riskgrid.hpp"
 
 namespace {
@@ -39,7 +47,13 @@ struct options {
   int horizon_days = 1;
   double dof = 5.0, lambda = 0.94;
   bool sobol = false, antithetic = false;
+  bool repair_correlation = false;  // --repair-correlation: nearest correlation repair of a non-PSD covariance
   bool quiet = false;
+  std::string checkpoint;   // --checkpoint DIR: resumable run
+  bool elastic = false;     // --elastic: share DIR with other launches
+  double claim_ttl = 300.0;  // --claim-ttl seconds
+  std::string attribution = "full";  // --attribution full|components|none
+  std::string tail_csv;              // --tail-csv FILE: the worst scenarios by desk
 };
 
 std::vector<riskgrid::confidence> parse_levels(const std::string& list) {
@@ -107,9 +121,13 @@ struct job {
   std::optional<model_variant> model;
   std::uint64_t scenarios = 0;
   std::optional<riskgrid::portfolio::book> book;
+  std::vector<riskgrid::portfolio::trade> trades;
+  riskgrid::portfolio::book_options book_options;
+  std::string attribution = "full";  // folded --attribution
   std::vector<riskgrid::confidence> levels;
   riskgrid::exec::schedule schedule = riskgrid::exec::schedule::static_cyclic;
   unsigned threads = 1;
+  std::string repair_note;  // what --repair-correlation did, for stderr
 };
 
 // Everything that can fail on bad input, before any collective.
@@ -141,12 +159,30 @@ void load(const options& o, int ranks, bool threads_given, bool scenarios_given,
     throw riskgrid::input_error("--model", "expected gaussian, student-t, historical, filtered-historical or bootstrap, got '" + o.model + "'");
   if (o.sobol && model != "gaussian") throw riskgrid::input_error("--sobol", "only with --model gaussian");
   if (o.antithetic && !monte_carlo) throw riskgrid::input_error("--antithetic", "only with --model gaussian or student-t");
+  if (o.repair_correlation && !monte_carlo)
+    throw riskgrid::input_error("--repair-correlation", "only with --model gaussian or student-t");
   const auto variates = o.antithetic ? rs::variates::antithetic : rs::variates::plain;
   j.market = riskgrid::io::load_market(o.market);
   j.scenarios = o.scenarios;
   if (monte_carlo) {
     if (o.covariance.empty()) throw riskgrid::input_error("--covariance", "required by --model " + o.model);
-    const auto covariance = riskgrid::io::load_covariance(o.covariance);
+    auto covariance = riskgrid::io::load_covariance(o.covariance);
+    if (o.repair_correlation) {
+      try {
+        auto repair = rs::repair_covariance(covariance);
+        if (repair.repaired) {
+          j.repair_note = "note: " + o.covariance + " is not positive semi-definite (smallest eigenvalue " +
+                          riskgrid::to_shortest(repair.smallest_eigenvalue) +
+                          "); --repair-correlation replaced its correlations by the nearest correlation matrix "
+                          "(Higham 2002): Frobenius distance " + riskgrid::to_shortest(repair.correlation_distance) +
+                          " in correlation, " + riskgrid::to_shortest(repair.covariance_distance) +
+                          " in covariance\n";
+          covariance = std::move(repair.covariance);
+        }
+      } catch (const riskgrid::model_error& e) {
+        throw riskgrid::input_error(o.covariance, e.what());
+      }
+    }
     try {
       if (model == "gaussian")
         j.model.emplace(std::in_place_type<rs::gaussian_model>, covariance,
@@ -189,8 +225,88 @@ void load(const options& o, int ranks, bool threads_given, bool scenarios_given,
                                                      std::to_string(j.scenarios) + ", got " + std::to_string(o.scenarios));
   }
   const auto& factors = std::visit([](const auto& m) -> const rs::factor_set& { return m.factors(); }, *j.model);
-  const auto trades = riskgrid::io::load_portfolio(o.portfolio);
-  j.book.emplace(trades, j.market, factors, riskgrid::portfolio::book_options{o.base_ccy});
+  j.trades = riskgrid::io::load_portfolio(o.portfolio);
+  j.book_options = {o.base_ccy, riskgrid::parse_iso_date(o.as_of)};
+  j.book.emplace(j.trades, j.market, factors, j.book_options);
+  const auto mode = riskgrid::portfolio::detail::fold_enum(o.attribution);
+  if (mode != "full" && mode != "components" && mode != "none")
+    throw riskgrid::input_error("--attribution", "expected full, components or none, got '" + o.attribution + "'");
+  j.attribution = mode;
+}
+
+// A CSV field, quoted per RFC 4180 when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// --tail-csv: one row per worst scenario, worst first. `top_desks` names up to three
+// desks that lose in the scenario, largest loss first.
+template <class DateOf>
+std::string tail_table(const std::vector<std::string>& desks, const std::vector<riskgrid::risk::tail_entry>& worst,
+                       const riskgrid::exec::pnl_rows& by_desk, const DateOf& date_of) {
+  std::string out = "rank,scenario,date,pnl,top_desks";
+  for (const auto& d : desks) out += "," + csv_field(d);
+  out += "\n";
+  for (std::size_t r = 0; r < by_desk.rows(); ++r) {
+    const auto row = by_desk.row(r);
+    std::vector<std::size_t> order(row.size());
+    for (std::size_t d = 0; d < order.size(); ++d) order[d] = d;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return row[a] < row[b]; });
+    std::string top;
+    for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()) && row[order[k]] < 0.0; ++k)
+      top += (top.empty() ? "" : ";") + desks[order[k]];
+    out += std::to_string(r + 1) + "," + std::to_string(worst[r].scenario) + "," + date_of(worst[r].scenario) + "," +
+           riskgrid::to_shortest(-worst[r].loss) + "," + csv_field(top);
+    for (const double x : row) out += "," + riskgrid::to_shortest(x);
+    out += "\n";
+  }
+  return out;
+}
+
+// Everything that changes the bits of a chunk state, for --checkpoint: two runs share
+// records iff these entries are equal. Options this function does not know (added
+// later) enter as given, so a new option can only make the check stricter.
+riskgrid::exec::job_manifest manifest_of(const options& o, const job& j, const CLI::App& app) {
+  const std::string model = riskgrid::portfolio::detail::fold_enum(o.model);
+  const bool historical = model == "historical" || model == "filteredhistorical" || model == "bootstrap";
+  std::string levels;
+  for (const auto& level : j.levels) levels += (levels.empty() ? "" : ",") + riskgrid::to_shortest(level.value());
+  riskgrid::exec::job_manifest m;
+  m.add("program", "riskgrid-var var_es_aggregator")
+      .add("riskgrid", riskgrid::version_string)
+      .add("model", model)
+      .add("scenarios", std::to_string(j.scenarios))
+      .add("chunk_size", std::to_string(o.chunk_size))
+      .add("block_size", std::to_string(riskgrid::exec::pipeline_options{}.block_size))
+      .add("confidence", levels)
+      .add("horizon_days", std::to_string(o.horizon_days))
+      .add("as_of", o.as_of)
+      .add("base_ccy", o.base_ccy);
+  if (model != "historical" && model != "filteredhistorical") m.add("seed", std::to_string(o.seed));
+  if (model == "studentt") m.add("dof", riskgrid::to_shortest(o.dof));
+  if (model == "filteredhistorical") m.add("lambda", riskgrid::to_shortest(o.lambda));
+  m.add("variates", o.antithetic ? "antithetic" : "plain").add("sequence", o.sobol ? "sobol" : "pseudo-random");
+  m.add_file("portfolio", o.portfolio).add_file("market", o.market);
+  if (historical) m.add_file("history", o.history);
+  else m.add_file("covariance", o.covariance);
+  static const std::vector<std::string> known = {
+      "--portfolio", "--market", "--covariance", "--history", "--as-of", "--base-ccy", "--model", "--dof",
+      "--lambda", "--sobol", "--antithetic", "--scenarios", "--confidence", "--seed", "--horizon-days",
+      "--chunk-size",
+      // These change how and where the run happens, never its bits.
+      "--threads", "--schedule", "--out", "--quiet", "--checkpoint", "--elastic", "--claim-ttl", "--attribution", "--tail-csv", "--help",
+      "--version"};
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string name = option->get_name();
+    if (option->count() == 0 || std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string given;
+    for (const auto& value : option->results()) given += (given.empty() ? "" : " ") + value;
+    m.add("option " + name, given);
+  }
+  return m;
 }
 
 int run(int argc, char** argv, const boost::mpi::communicator& world) {
@@ -216,6 +332,9 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   app.add_option("--lambda", o.lambda, "EWMA decay of the filtered-historical model (0 < lambda < 1)")->capture_default_str();
   app.add_flag("--sobol", o.sobol, "Sobol quasi-random normals (gaussian)");
   app.add_flag("--antithetic", o.antithetic, "antithetic variates (gaussian, student-t)");
+  app.add_flag("--repair-correlation", o.repair_correlation,
+               "replace a covariance that is not positive semi-definite by the nearest correlation matrix "
+               "(Higham 2002) scaled by its standard deviations (gaussian, student-t)");
   const auto* scenarios_option =
       app.add_option("--scenarios", o.scenarios, "number of scenarios (historical models: one per window)")
           ->check(non_negative_integer)
@@ -230,7 +349,20 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
           ->check(non_negative_integer);
   app.add_option("--schedule", o.schedule, "chunk scheduling under mpirun: static or dynamic")->capture_default_str();
   app.add_option("--out", o.out, "results JSON file");
-  app.add_flag("--quiet", o.quiet, "print nothing but errors");
+  app.add_option("--tail-csv", o.tail_csv,
+                 "CSV of the worst scenarios (the ES tail of the lowest confidence): rank, scenario, date "
+                 "(historical models), P&L, the desks losing most, and the P&L of every desk");
+  app.add_option("--attribution", o.attribution,
+                 "per desk and trade: full (Euler components and each desk's own VaR/ES, one extra pass "
+                 "over the scenarios), components (components only, a pass over the tail scenarios), none")
+      ->capture_default_str();
+  app.add_flag("--quiet", o.quiet, "print nothing but errors (no table, no progress)");
+  app.add_option("--checkpoint", o.checkpoint,
+                 "directory of durable chunk records: a rerun with the same inputs resumes from it");
+  app.add_flag("--elastic", o.elastic,
+               "with --checkpoint: share the directory with other launches, claiming chunks (docs/cluster.md)");
+  app.add_option("--claim-ttl", o.claim_ttl, "--elastic: seconds after which another launch takes over a claim")
+      ->capture_default_str();
   app.set_version_flag("--version", riskgrid::version_string);
   try {
     app.parse(argc, argv);
@@ -244,8 +376,15 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
 
   job j;
   std::string failure;
+  std::optional<riskgrid::exec::checkpoint_store> store;
   try {
     load(o, world.size(), threads_option->count() != 0, scenarios_option->count() != 0, j);
+    if (o.elastic && o.checkpoint.empty()) throw riskgrid::input_error("--elastic", "requires --checkpoint DIR");
+    if (!(o.claim_ttl > 0.0 && o.claim_ttl < 1e9))
+      throw riskgrid::input_error("--claim-ttl", "expected a number of seconds > 0, got " + riskgrid::to_shortest(o.claim_ttl));
+    // Every rank opens the checkpoint (the manifest is created once, atomically), so a
+    // checkpoint of another job stops all ranks alike.
+    if (!o.checkpoint.empty()) store.emplace(o.checkpoint, manifest_of(o, j, app));
   } catch (const riskgrid::error& e) {
     failure = e.what();
   }
@@ -257,16 +396,54 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   }
 
   const riskgrid::risk::var_es_aggregator prototype(j.scenarios, j.levels);
+  // Progress on rank 0's stderr: a bar on a terminal, plain lines in a log.
+  const riskgrid::exec::chunk_plan plan(j.scenarios, o.chunk_size);
+  riskgrid::exec::progress_meter meter(
+      std::cerr, plan.chunk_count(), j.scenarios,
+      {.style = !root || o.quiet   ? riskgrid::exec::progress_style::off
+                : ::isatty(2) != 0 ? riskgrid::exec::progress_style::bar
+                                   : riskgrid::exec::progress_style::lines});
+  std::optional<riskgrid::io::checkpoint_report> checkpoint;
+  const auto execute = [&](const auto& job) {
+    if (world.size() == 1 && j.threads > 1) return riskgrid::exec::run(job, riskgrid::exec::threads(j.threads));
+    return riskgrid::exec::run(job, riskgrid::exec::mpi(world, j.schedule));
+  };
   const auto run_pipeline = [&](const auto& model) {
     const riskgrid::exec::pipeline pipeline(model, *j.book, prototype,
                                             {.scenarios = j.scenarios, .chunk_size = o.chunk_size});
-    if (world.size() == 1 && j.threads > 1) return riskgrid::exec::run(pipeline, riskgrid::exec::threads(j.threads));
-    return riskgrid::exec::run(pipeline, riskgrid::exec::mpi(world, j.schedule));
+    const riskgrid::exec::progress_job observed(pipeline, meter);
+    if (!store) return execute(observed);
+    const riskgrid::exec::checkpointed_job resumable(observed, *store);
+    auto state = prototype;
+    if (o.elastic) {
+      // Every rank is an independent worker on the shared directory (as are other
+      // launches); once all chunks are durable, rank 0 merges the records.
+      const riskgrid::exec::elastic workers(
+          {.workers = j.threads,
+           .claim_ttl = std::chrono::milliseconds(static_cast<std::int64_t>(o.claim_ttl * 1000.0)),
+           .identity = "rank" + std::to_string(world.rank())});
+      workers.work(resumable);
+      const auto computed = boost::mpi::all_reduce(world, resumable.counts().computed, std::plus<std::uint64_t>());
+      if (root) state = workers.merge(resumable);
+      const auto counts = resumable.counts();
+      checkpoint = {o.checkpoint, true, plan.chunk_count(),
+                    plan.chunk_count() - std::min(plan.chunk_count(), computed), computed, counts.discarded};
+    } else {
+      state = execute(resumable);
+      const auto sum = [&](std::uint64_t x) { return boost::mpi::all_reduce(world, x, std::plus<std::uint64_t>()); };
+      const auto counts = resumable.counts();
+      checkpoint = {o.checkpoint, false, plan.chunk_count(), sum(counts.loaded), sum(counts.computed),
+                    sum(counts.discarded)};
+    }
+    return state;
   };
   world.barrier();
   const auto start = std::chrono::steady_clock::now();
   const auto state = std::visit(run_pipeline, *j.model);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  meter.finish();
+  // Elastic mode: only rank 0 merged.
+  if (o.elastic && !root) return 0;
 
   std::vector<riskgrid::risk::var_es_result> measures;
   try {
@@ -275,6 +452,96 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     if (root) std::cerr << "error: " << o.portfolio << ": " << e.what() << '\n';
     return exit_bad_input;
   }
+
+  // Attribution (DESIGN.md §2): Euler components from a second pass over the tail
+  // scenarios only, regenerated from their indices; each desk's own VaR/ES from a pass
+  // over the desk's trades. Collective like the main pass (elastic: rank 0 alone).
+  std::vector<riskgrid::io::measure_attribution> attribution;
+  const auto attribution_start = std::chrono::steady_clock::now();
+  if (j.attribution != "none") {
+    const auto run_here = [&](const auto& job) {
+      if (o.elastic) return riskgrid::exec::run(job, riskgrid::exec::threads(std::max(1U, j.threads)));
+      return execute(job);
+    };
+    const auto& book = *j.book;
+    attribution.resize(measures.size());
+    const auto worst = state.tail().sorted();
+    const riskgrid::risk::attribution_plan tail_plan(worst, j.scenarios, j.levels);
+    const auto sums = std::visit(
+        [&](const auto& model) { return run_here(riskgrid::exec::attribution_job(model, book, tail_plan)); },
+        *j.model);
+    for (std::size_t l = 0; l < measures.size(); ++l) {
+      auto& a = attribution[l];
+      for (const auto& desk : book.desks()) a.desks.push_back({desk, 0.0, 0.0, std::nullopt, std::nullopt});
+      for (std::size_t t = 0; t < book.size(); ++t) {
+        const double var = sums.component(tail_plan, t, 2 * l + 1), es = sums.component(tail_plan, t, 2 * l);
+        a.trades.push_back({book.trades()[t].id, var, es, std::nullopt, std::nullopt});
+        a.desks[book.desk_of(t)].component_var += var;
+        a.desks[book.desk_of(t)].component_es += es;
+      }
+    }
+    if (j.attribution == "full") {
+      const auto& factors = std::visit([](const auto& m) -> const rs::factor_set& { return m.factors(); }, *j.model);
+      for (std::size_t d = 0; d < book.desks().size(); ++d) {
+        std::vector<riskgrid::portfolio::trade> desk_trades;
+        for (std::size_t t = 0; t < j.trades.size(); ++t)
+          if (book.desk_of(t) == d) desk_trades.push_back(j.trades[t]);
+        const riskgrid::portfolio::book desk_book(desk_trades, j.market, factors, j.book_options);
+        std::optional<riskgrid::exec::checkpoint_store> desk_store;
+        if (store) {
+          auto manifest = manifest_of(o, j, app);
+          manifest.add("desk", book.desks()[d]);
+          desk_store.emplace(std::filesystem::path(o.checkpoint) / ("desk-" + std::to_string(d)), manifest);
+        }
+        const auto desk_state = std::visit(
+            [&](const auto& model) {
+              const riskgrid::exec::pipeline pipeline(model, desk_book, prototype,
+                                                      {.scenarios = j.scenarios, .chunk_size = o.chunk_size});
+              if (!desk_store) return run_here(pipeline);
+              return run_here(riskgrid::exec::checkpointed_job(pipeline, *desk_store));
+            },
+            *j.model);
+        const auto own = desk_state.results();
+        for (std::size_t l = 0; l < measures.size(); ++l) {
+          attribution[l].desks[d].standalone_var = own[l].var;
+          attribution[l].desks[d].standalone_es = own[l].es;
+        }
+      }
+    }
+  }
+  // The worst scenarios by desk, regenerated like the attribution pass.
+  std::string tail_text;
+  if (!o.tail_csv.empty()) {
+    const auto worst = state.tail().sorted();
+    std::uint64_t rows = 1;
+    for (const auto& level : j.levels) {
+      const auto tail = level.tail(j.scenarios);
+      rows = std::max<std::uint64_t>(rows, tail.whole + (tail.numerator != 0 ? 1 : 0));
+    }
+    rows = std::min<std::uint64_t>(rows, worst.size());
+    std::vector<riskgrid::scenario_id> ids(rows);
+    for (std::size_t r = 0; r < rows; ++r) ids[r] = worst[r].scenario;
+    const auto& book = *j.book;
+    std::vector<std::size_t> desk_of(book.size());
+    for (std::size_t t = 0; t < book.size(); ++t) desk_of[t] = book.desk_of(t);
+    const auto by_desk = std::visit(
+        [&](const auto& model) {
+          const riskgrid::exec::tail_pnl_job job(model, book, ids, desk_of, book.desks().size());
+          if (o.elastic) return riskgrid::exec::run(job, riskgrid::exec::threads(std::max(1U, j.threads)));
+          return execute(job);
+        },
+        *j.model);
+    if (root) tail_text = tail_table(book.desks(), worst, by_desk, [&](riskgrid::scenario_id i) {
+      return std::visit(
+          [&](const auto& model) -> std::string {
+            if constexpr (requires { model.scenario_date(i); }) return riskgrid::format_iso_date(model.scenario_date(i));
+            else return {};
+          },
+          *j.model);
+    });
+  }
+  const double attribution_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - attribution_start).count();
   if (!root) return 0;
 
   riskgrid::io::run_report report;
@@ -288,27 +555,41 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   report.threads = static_cast<int>(j.threads);
   report.base_value = j.book->base_value();
   report.measures = measures;
+  report.attribution = attribution;
+  report.attribution_seconds = attribution_seconds;
   report.pnl = state.pnl();
   report.trades = j.book->trades();
   report.seconds = seconds;
   report.revaluations_per_second =
       seconds > 0.0 ? static_cast<double>(j.scenarios) * static_cast<double>(j.book->size()) / seconds : 0.0;
+  report.checkpoint = checkpoint;
 
-  if (!o.out.empty()) {
+  if (!o.out.empty() || !o.tail_csv.empty()) {
     try {
-      riskgrid::io::write_file_atomic(o.out, riskgrid::io::to_json(report).dump(2) + "\n");
+      // All or nothing: both files are written and synced under staging names first.
+      std::vector<std::pair<std::string, std::string>> files;
+      if (!o.tail_csv.empty()) files.emplace_back(o.tail_csv, tail_text);
+      if (!o.out.empty()) files.emplace_back(o.out, riskgrid::io::to_json(report).dump(2) + "\n");
+      riskgrid::io::write_files_atomic(files);
     } catch (const riskgrid::error& e) {
       std::cerr << "error: " << e.what() << '\n';
       return exit_bad_input;
     }
   }
   if (o.quiet) return 0;
+  std::cerr << j.repair_note;
   for (const auto& f : j.book->unshocked_factors())
     std::cerr << "note: " << f << " is not shocked by the model\n";
   for (const auto& m : measures)
     if (m.thin_tail())
       std::cerr << "warning: confidence " << m.confidence.text() << " with " << j.scenarios
                 << " scenarios leaves fewer than one scenario in the tail; ES is the worst loss\n";
+  if (checkpoint)
+    std::cerr << "checkpoint: " << checkpoint->directory << ": " << checkpoint->chunks << " chunks, "
+              << checkpoint->loaded << " loaded, " << checkpoint->computed << " computed by this run"
+              << (checkpoint->discarded != 0 ? ", " + std::to_string(checkpoint->discarded) + " damaged record(s) recomputed"
+                                             : std::string())
+              << '\n';
   std::printf("riskgrid-var %s: %s model, %llu scenarios, horizon %d day(s), seed %llu, %d rank(s), %u thread(s)%s\n",
               riskgrid::version_string, o.model.c_str(), static_cast<unsigned long long>(j.scenarios),
               o.horizon_days, static_cast<unsigned long long>(o.seed), world.size(), j.threads,
@@ -322,6 +603,14 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
                                  (m.var_ci_high ? grouped(*m.var_ci_high) : std::string("inf")) + "]";
     std::printf("%12s %18s %33s %18s %14s\n", m.confidence.text().c_str(), grouped(m.var).c_str(), interval.c_str(),
                 grouped(m.es).c_str(), grouped(m.es_stderr).c_str());
+  }
+  for (std::size_t l = 0; l < attribution.size(); ++l) {
+    std::printf("\nby desk at %s (%s):\n%14s %18s %18s %18s %18s\n", measures[l].confidence.text().c_str(),
+                o.base_ccy.c_str(), "desk", "VaR alone", "VaR component", "ES alone", "ES component");
+    const auto alone = [](const std::optional<double>& x) { return x ? grouped(*x) : std::string("-"); };
+    for (const auto& d : attribution[l].desks)
+      std::printf("%14s %18s %18s %18s %18s\n", d.name.c_str(), alone(d.standalone_var).c_str(),
+                  grouped(d.component_var).c_str(), alone(d.standalone_es).c_str(), grouped(d.component_es).c_str());
   }
   const auto pnl = state.pnl();
   std::printf("\nP&L: mean %s, stdev %s, min %s, max %s\n", grouped(pnl.mean).c_str(), grouped(pnl.stdev).c_str(),

@@ -11,17 +11,21 @@ byte-identical files. Python 3.8+ standard library only.
     python3 examples/data/generate.py --out DIR  # writes into DIR
 
 Files (formats: DESIGN.md section 6):
-    market.csv      base market as of 2026-11-25, base currency USD
-    history.csv     1,600 business days of daily shocks ending 2026-11-25
-    covariance.csv  sample covariance of the last 500 rows of history.csv
-    portfolio.csv   120 equity + 60 sensitivity trades on 4 desks
-    factors.csv     FRTB classification of every market factor
+    market.csv       base market as of 2026-11-25, base currency USD
+    history.csv      1,600 business days of daily shocks ending 2026-11-25
+    covariance.csv   sample covariance of the last 500 rows of history.csv
+    portfolio.csv    582 trades of every type on 5 desks
+    factors.csv      FRTB classification of every market factor
+    base_values.csv  per-trade base value in USD from closed forms (not an engine
+                     input: the reference the C++ pricers are tested against)
 
-Ends with a self-check (factor and day counts, trades per desk, gross book
-value, delta-normal and historical 1-day 99% VaR) printed to stdout.
+Ends with a self-check printed to stdout: factor and day counts, trades per desk
+and type, base values per desk, and the delta-normal and historical 1-day VaR of
+the equity and sensitivity trades (the script prices no option under shocks).
 """
 
 import argparse
+import calendar
 import datetime
 import math
 import os
@@ -177,12 +181,20 @@ CURVES = {  # continuously compounded zero rates
     "USD": [0.0382, 0.0375, 0.0364, 0.0351, 0.0342, 0.0344, 0.0358, 0.0374, 0.0395, 0.0436, 0.0441],
     "EUR": [0.0193, 0.0195, 0.0198, 0.0203, 0.0212, 0.0222, 0.0241, 0.0258, 0.0276, 0.0302, 0.0295],
     "JPY": [0.0048, 0.0055, 0.0064, 0.0078, 0.0096, 0.0109, 0.0131, 0.0150, 0.0176, 0.0248, 0.0289],
+    "GBP": [0.0396, 0.0389, 0.0378, 0.0366, 0.0357, 0.0361, 0.0376, 0.0393, 0.0419, 0.0468, 0.0461],
+    "CHF": [0.0002, 0.0003, 0.0006, 0.0012, 0.0022, 0.0031, 0.0045, 0.0058, 0.0072, 0.0088, 0.0085],
 }
+# curves of the first sample: their history is drawn from the "history" stream exactly as
+# before; the curves added later (GBP, CHF) draw from their own stream, so adding them left
+# every earlier history column unchanged
+FIRST_CURVES = ("USD", "EUR", "JPY")
 # daily vols (rate units) of level, slope, curvature, pillar noise; loading on global level
 IR_MODEL = {
     "USD": (0.00055, 0.00030, 0.00015, 0.000035, 0.75),
     "EUR": (0.00045, 0.00025, 0.00012, 0.000030, 0.70),
     "JPY": (0.00022, 0.00015, 0.00008, 0.000025, 0.50),
+    "GBP": (0.00058, 0.00032, 0.00016, 0.000035, 0.70),
+    "CHF": (0.00030, 0.00018, 0.00010, 0.000025, 0.55),
 }
 
 
@@ -261,9 +273,11 @@ def simulate_history():
     g_usd = Garch(rng, 0.05, 0.93)
     g_fx = {f[0]: Garch(rng) for f in FX}
     g_glob = Garch(rng, 0.05, 0.93)
-    g_lvl = {c: Garch(rng, 0.05, 0.93) for c in CURVES}
-    g_slp = {c: Garch(rng, 0.05, 0.93) for c in CURVES}
-    g_crv = {c: Garch(rng) for c in CURVES}
+    rng_new = Rng("history-curves-gbp-chf")
+    crng = {c: rng if c in FIRST_CURVES else rng_new for c in CURVES}
+    g_lvl = {c: Garch(crng[c], 0.05, 0.93) for c in CURVES}
+    g_slp = {c: Garch(crng[c], 0.05, 0.93) for c in CURVES}
+    g_crv = {c: Garch(crng[c]) for c in CURVES}
 
     # per-name loadings: market share scaled by a beta in [0.75, 1.25]
     load = {}
@@ -319,7 +333,7 @@ def simulate_history():
             for ten in TENORS:
                 shock["IR.%s.%s" % (ccy, ten)] = (
                     s_l * lvl + s_s * slp * ns_slope[ten] + s_c * crv * ns_curv[ten]
-                    + s_e * rng.student_t6())
+                    + s_e * crng[ccy].student_t6())
         rows.append([shock[c] for c in cols])
     return cols, rows
 
@@ -341,6 +355,11 @@ def usd_per_unit(ccy, fx_spot):
 
 def round_sig(x, digits=3):
     return float("%.*g" % (digits, x))
+
+
+def num(x):
+    """An integral amount without exponent (JPY notionals reach 1e10), else fmt()."""
+    return "%d" % x if x == int(x) and abs(x) < 1e15 else fmt(x)
 
 
 def build_portfolio():
@@ -403,7 +422,420 @@ def build_portfolio():
         t["id"] = "EQ%04d" % (i + 1)
     for i, t in enumerate(sens):
         t["id"] = "SN%04d" % (i + 1)
-    return trades + sens
+    # the 180 equity and sensitivity trades above are those of the first sample, unchanged
+    # (same stream, same rows); the derivatives follow, each section on its own stream
+    return trades + sens + build_derivatives()
+
+
+# ---------------------------------------------------------------------------
+# Dates and curves (DESIGN.md section 4), shared by the builder and the oracle
+# ---------------------------------------------------------------------------
+def add_months(d, n):
+    """`d` moved by `n` months, the day clipped to the target month's length."""
+    y, m0 = divmod(d.month - 1 + n, 12)
+    y += d.year
+    return datetime.date(y, m0 + 1, min(d.day, calendar.monthrange(y, m0 + 1)[1]))
+
+
+def year_fraction(d0, d1):
+    """Act/365F."""
+    return (d1 - d0).days / 365.0
+
+
+def payment_dates(as_of, maturity, frequency):
+    """Maturity minus k*12/frequency months (k = 0, 1, ...), while after as-of; ascending."""
+    step, out, k = 12 // frequency, [], 0
+    while True:
+        d = add_months(maturity, -k * step)
+        if not d > as_of:
+            return out[::-1]
+        out.append(d)
+        k += 1
+
+
+def fixed_leg(as_of, maturity, frequency, notional, rate, principal):
+    """[(time from as-of, amount)]: coupons notional*rate*Act/365F(period), the first
+    period from as-of; `principal` added to the last amount."""
+    flows, prev = [], as_of
+    for d in payment_dates(as_of, maturity, frequency):
+        flows.append([year_fraction(as_of, d), notional * rate * year_fraction(prev, d)])
+        prev = d
+    flows[-1][1] += principal
+    return flows
+
+
+class Market:
+    """A base market (factor -> value): zero curves and conversion to the base currency."""
+
+    def __init__(self, values):
+        self.v = values
+        self.pillars = {}
+        for name, x in values.items():
+            kind, ccy, tenor = name.split(".")
+            if kind == "IR":
+                self.pillars.setdefault(ccy, []).append((tenor_years(tenor), x))
+        for ccy, p in self.pillars.items():
+            p.sort()
+            if any(a[0] == b[0] for a, b in zip(p, p[1:])):
+                raise SystemExit("two pillars of the %s curve at the same time" % ccy)
+
+    def zero_rate(self, ccy, t):
+        """Linear in zero rate on the pillar times, flat outside."""
+        p = self.pillars[ccy]
+        if t <= p[0][0]:
+            return p[0][1]
+        if t >= p[-1][0]:
+            return p[-1][1]
+        hi = next(i for i, (ti, _r) in enumerate(p) if ti > t)
+        (t0, r0), (t1, r1) = p[hi - 1], p[hi]
+        w = (t1 - t) / (t1 - t0)
+        return w * r0 + (1.0 - w) * r1
+
+    def df(self, ccy, t):
+        return math.exp(-self.zero_rate(ccy, t) * t)
+
+    def to_base(self, ccy):
+        """Base-currency units per unit of `ccy` (FX.<CCY><BASE>.SPOT or 1/FX.<BASE><CCY>)."""
+        if ccy == BASE:
+            return 1.0
+        direct = self.v.get("FX.%s%s.SPOT" % (ccy, BASE))
+        inverse = self.v.get("FX.%s%s.SPOT" % (BASE, ccy))
+        if (direct is None) == (inverse is None):
+            raise SystemExit("no unique FX rate for %s" % ccy)
+        return direct if direct is not None else 1.0 / inverse
+
+
+# ---------------------------------------------------------------------------
+# Derivatives: equity forwards and options, FX, bonds and swaps
+# ---------------------------------------------------------------------------
+EQ_FORWARDS_PER_DESK = 16
+EUROPEANS_PER_DESK = 48
+N_DIGITALS, N_BARRIERS, N_AMERICANS = 20, 16, 10
+N_FX_FORWARDS, N_FX_OPTIONS = 60, 44
+N_ZERO_BONDS, N_FIXED_BONDS, N_SWAPS = 24, 40, 60
+BARRIER_KINDS = ["down_in", "down_out", "up_in", "up_out"]
+SWAP_TENORS = [1, 2, 3, 5, 7, 10, 15, 20, 30]  # years
+
+
+def build_derivatives():
+    mkt = Market(dict(market_factors()))
+    out = []
+
+    def sign(rng, long_share=0.5):
+        return 1 if rng.uniform() < long_share else -1
+
+    def maturity_days(rng, lo, hi):
+        """lo..hi calendar days after the as-of date, log-uniform."""
+        return AS_OF + datetime.timedelta(days=int(round(rng.log_between(lo, hi))))
+
+    def lots(x, lot):
+        return max(lot, int(round(x / lot)) * lot)
+
+    def shares(rng, e, lo, hi):
+        """Shares for a USD amount log-uniform in [lo, hi], in lots."""
+        name, ccy, _sec, spot, *_ = e
+        n = rng.log_between(lo, hi) / (spot * mkt.to_base(ccy))
+        return lots(n, 100 if n >= 2000 else 10)
+
+    def t_of(d):
+        return year_fraction(AS_OF, d)
+
+    def add(prefix, row):
+        row["id"] = prefix
+        out.append(row)
+
+    # --- equity forwards and europeans on the regional desks ------------------
+    rng = Rng("portfolio-eq-derivatives")
+    for desk, names in (("eq_us", [e for e in EQUITIES if e[1] == "USD"]),
+                        ("eq_intl", [e for e in EQUITIES if e[1] != "USD"])):
+        for k in range(EQ_FORWARDS_PER_DESK):
+            e = names[k % len(names)]
+            name, ccy, _sec, spot, _vol, div = e
+            mat = maturity_days(rng, 30, 730)
+            t = t_of(mat)
+            fwd = spot * math.exp(-div * t) / mkt.df(ccy, t)
+            add("EF", {"desk": desk, "type": "equity_forward", "underlying": name,
+                       "currency": ccy, "quantity": str(sign(rng, 0.6) * shares(rng, e, 1e6, 2e7)),
+                       "strike": fmt(round_sig(fwd * rng.between(0.95, 1.05), 5)),
+                       "maturity": mat.isoformat()})
+        for k in range(EUROPEANS_PER_DESK):
+            e = names[k % len(names)]
+            name, ccy, _sec, spot, *_ = e
+            add("EO", {"desk": desk, "type": "european", "underlying": name, "currency": ccy,
+                       "quantity": str(sign(rng) * shares(rng, e, 1e6, 3e7)),
+                       "strike": fmt(round_sig(spot * rng.between(0.7, 1.3), 4)),
+                       "maturity": maturity_days(rng, 21, 1095).isoformat(),
+                       "option": "call" if rng.uniform() < 0.5 else "put"})
+
+    # --- exotics desk: digitals, barriers (all four kinds), americans ---------
+    rng = Rng("portfolio-eq-exotics")
+    for k in range(N_DIGITALS):
+        name, ccy, _sec, spot, *_ = EQUITIES[rng.index(len(EQUITIES))]
+        cash = round_sig(rng.log_between(1e6, 1e7) / mkt.to_base(ccy), 2)
+        add("DG", {"desk": "eq_exotics", "type": "digital", "underlying": name, "currency": ccy,
+                   "quantity": str(sign(rng) * (1 + rng.index(3))),
+                   "strike": fmt(round_sig(spot * rng.between(0.8, 1.2), 4)),
+                   "maturity": maturity_days(rng, 30, 1095).isoformat(),
+                   "option": "call" if k % 2 == 0 else "put", "notional": num(cash)})
+    for k in range(N_BARRIERS):
+        e = EQUITIES[rng.index(len(EQUITIES))]
+        name, ccy, _sec, spot, *_ = e
+        kind = BARRIER_KINDS[k % 4]
+        if kind.startswith("up"):  # barrier 10-35% above spot, strike below it
+            barrier = round_sig(spot * rng.between(1.10, 1.35), 4)
+            strike = round_sig(spot * rng.between(0.85, 1.05), 4)
+        else:                      # barrier 10-35% below spot, strike above it
+            barrier = round_sig(spot * rng.between(0.65, 0.90), 4)
+            strike = round_sig(spot * rng.between(0.95, 1.15), 4)
+        row = {"desk": "eq_exotics", "type": "barrier", "underlying": name, "currency": ccy,
+               "quantity": str(sign(rng, 0.4) * shares(rng, e, 1e6, 1.5e7)),
+               "strike": fmt(strike), "maturity": maturity_days(rng, 60, 730).isoformat(),
+               "option": "call" if (k // 4) % 2 == 0 else "put",
+               "barrier": fmt(barrier), "barrier_type": kind}
+        if k >= 8:  # the second half pays a rebate (per unit, in the trade currency)
+            row["rebate"] = fmt(round_sig(spot * rng.between(0.01, 0.05), 3))
+        add("BA", row)
+    high_div = [e for e in EQUITIES if e[5] >= 0.02]
+    for k in range(N_AMERICANS):
+        call = k % 3 == 2  # mostly puts; the calls on high-dividend names
+        e = high_div[rng.index(len(high_div))] if call else EQUITIES[rng.index(len(EQUITIES))]
+        name, ccy, _sec, spot, *_ = e
+        add("AM", {"desk": "eq_exotics", "type": "american", "underlying": name, "currency": ccy,
+                   "quantity": str(sign(rng) * shares(rng, e, 1e6, 1.5e7)),
+                   "strike": fmt(round_sig(spot * rng.between(0.8, 1.2), 4)),
+                   "maturity": maturity_days(rng, 30, 730).isoformat(),
+                   "option": "call" if call else "put"})
+
+    # --- FX forwards and options: quantity in CCY1, strike and currency CCY2 ----
+    rng = Rng("portfolio-fx")
+    for k in range(N_FX_FORWARDS + N_FX_OPTIONS):
+        pair = FX[k % len(FX)][0]
+        c1, c2 = pair[:3], pair[3:]
+        x = mkt.v["FX.%s.SPOT" % pair]
+        option = k >= N_FX_FORWARDS
+        mat = maturity_days(rng, 14, 1095)
+        t = t_of(mat)
+        fwd = x * mkt.df(c1, t) / mkt.df(c2, t)
+        qty = round_sig(rng.log_between(1e6, 1e8 if not option else 5e7) / mkt.to_base(c1), 2)
+        row = {"desk": "fx_macro", "underlying": pair, "currency": c2,
+               "quantity": num(sign(rng) * qty), "maturity": mat.isoformat()}
+        if option:
+            row["type"] = "fx_option"
+            row["strike"] = fmt(round_sig(fwd * math.exp(rng.between(-0.15, 0.15)), 5))
+            row["option"] = "call" if rng.uniform() < 0.5 else "put"
+            add("FO", row)
+        else:
+            row["type"] = "fx_forward"
+            row["strike"] = fmt(round_sig(fwd * rng.between(0.97, 1.03), 5))
+            add("FF", row)
+
+    # --- rates: zero bonds, fixed bonds, swaps on USD/EUR/JPY -----------------
+    rng = Rng("portfolio-rates")
+
+    def notional(ccy):
+        return num(round_sig(rng.log_between(1e6, 1e8) / mkt.to_base(ccy), 2))
+
+    ccys = ["USD", "EUR", "USD", "JPY", "EUR"]
+    for k in range(N_ZERO_BONDS):
+        ccy = ccys[k % len(ccys)]
+        row = {"desk": "rates", "type": "zero_bond", "currency": ccy, "notional": notional(ccy),
+               "maturity": maturity_days(rng, 30, 10950).isoformat()}
+        if rng.uniform() < 0.25:
+            row["quantity"] = "-1"  # short; empty quantity = 1
+        add("ZB", row)
+    for k in range(N_FIXED_BONDS):
+        ccy = ccys[k % len(ccys)]
+        if k % 4 == 0:  # on an anniversary of the as-of date: a full first period
+            mat = add_months(AS_OF, 12 * SWAP_TENORS[rng.index(len(SWAP_TENORS))])
+        else:           # any date: a short first period
+            mat = maturity_days(rng, 365, 10950)
+        freq = {"EUR": 1, "JPY": 2}.get(ccy, 4 if k % 5 == 0 else 2)
+        y = mkt.zero_rate(ccy, t_of(mat)) + rng.between(-0.0075, 0.01)
+        row = {"desk": "rates", "type": "fixed_bond", "currency": ccy, "notional": notional(ccy),
+               "rate": fmt(max(1, round(y / 0.00125)) * 0.00125),
+               "frequency": str(freq), "maturity": mat.isoformat()}
+        if rng.uniform() < 0.25:
+            row["quantity"] = "-1"
+        add("FB", row)
+    sccys = ["USD", "EUR", "JPY", "USD", "EUR"]
+    for k in range(N_SWAPS):
+        ccy = sccys[k % len(sccys)]
+        if rng.uniform() < 2.0 / 3.0:
+            mat = add_months(AS_OF, 12 * SWAP_TENORS[rng.index(len(SWAP_TENORS))])
+        else:
+            mat = maturity_days(rng, 45, 10950)
+        freq = (1, 2, 4)[rng.index(3)]
+        nominal = notional(ccy)
+        flows = fixed_leg(AS_OF, mat, freq, 1.0, 1.0, 0.0)  # unit annuity
+        annuity = math.fsum(a * mkt.df(ccy, t) for t, a in flows)
+        par = (1.0 - mkt.df(ccy, flows[-1][0])) / annuity
+        if k % 3 == 0:  # at the money: the par rate to 10 significant digits
+            rate = fmt(par)
+        else:           # off the market by up to 100 bp, on a 0.5 bp grid
+            rate = fmt(round((par + rng.between(-0.01, 0.01)) / 0.00005) * 0.00005)
+        add("SW", {"desk": "rates", "type": "swap", "currency": ccy, "notional": nominal,
+                   "rate": rate, "frequency": str(freq),
+                   "pay_fixed": "true" if rng.uniform() < 0.5 else "false",
+                   "maturity": mat.isoformat(), "_atm": k % 3 == 0})  # _atm: not written
+
+    counters = {}
+    for row in out:
+        p = row["id"]
+        counters[p] = counters.get(p, 0) + 1
+        row["id"] = "%s%04d" % (p, counters[p])
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Base-value oracle: closed forms (math.exp/erfc), from the written files
+# ---------------------------------------------------------------------------
+ORACLE_TYPES = ("equity", "equity_forward", "fx_forward", "zero_bond", "fixed_bond", "swap",
+                "european", "fx_option", "digital", "sensitivity")
+
+
+def ncdf(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def bsm(call, s, k, t, r, q, vol):
+    """Black-Scholes-Merton (Garman-Kohlhagen with q = foreign rate)."""
+    sd = vol * math.sqrt(t)
+    d1 = (math.log(s / k) + (r - q + 0.5 * vol * vol) * t) / sd
+    d2 = d1 - sd
+    if call:
+        return s * math.exp(-q * t) * ncdf(d1) - k * math.exp(-r * t) * ncdf(d2)
+    return k * math.exp(-r * t) * ncdf(-d2) - s * math.exp(-q * t) * ncdf(-d1)
+
+
+def cash_or_nothing(call, s, k, t, r, q, vol, cash):
+    sd = vol * math.sqrt(t)
+    d2 = (math.log(s / k) + (r - q - 0.5 * vol * vol) * t) / sd
+    return cash * math.exp(-r * t) * ncdf(d2 if call else -d2)
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    header = lines[0].split(",")
+    return [dict(zip(header, ln.split(","))) for ln in lines[1:] if ln]
+
+
+def check_trade(t, mkt):
+    """The binding constraints of DESIGN.md sections 4 and 6 that the sample promises."""
+    def bad(why):
+        raise SystemExit("trade %s (%s): %s" % (t["id"], t["type"], why))
+
+    typ = t["type"]
+    if typ == "sensitivity":
+        return
+    if t["maturity"] or typ != "equity":
+        if not datetime.date.fromisoformat(t["maturity"]) > AS_OF:
+            bad("maturity not after the as-of date")
+    if typ in ("equity", "equity_forward", "european", "digital", "barrier", "american"):
+        e = next(e for e in EQUITIES if e[0] == t["underlying"])
+        if t["currency"] != e[1]:
+            bad("currency is not the listing currency")
+        for what in ("SPOT", "DIV") + (("VOL",) if typ not in ("equity", "equity_forward") else ()):
+            if "EQ.%s.%s" % (e[0], what) not in mkt.v:
+                bad("no EQ.%s.%s in the market" % (e[0], what))
+    if typ in ("fx_forward", "fx_option"):
+        pair = t["underlying"]
+        if "FX.%s.SPOT" % pair not in mkt.v or t["currency"] != pair[3:]:
+            bad("pair not in the market or currency is not CCY2")
+        if typ == "fx_option" and "FX.%s.VOL" % pair not in mkt.v:
+            bad("no FX vol")
+        for c in (pair[:3], pair[3:]):
+            if c not in mkt.pillars:
+                bad("no %s curve" % c)
+    if typ in ("zero_bond", "fixed_bond", "swap") and t["currency"] not in mkt.pillars:
+        bad("no curve")
+    if t["strike"] and not float(t["strike"]) > 0.0:
+        bad("strike not positive")
+    if typ in ("european", "digital", "barrier", "american", "fx_option") and \
+            t["option"] not in ("call", "put"):
+        bad("option")
+    if typ == "barrier":
+        s, h = mkt.v["EQ.%s.SPOT" % t["underlying"]], float(t["barrier"])
+        kind = t["barrier_type"]
+        if kind not in BARRIER_KINDS:
+            bad("barrier_type")
+        if (kind.startswith("down") and not h <= 0.95 * s) or \
+                (kind.startswith("up") and not h >= 1.05 * s):
+            bad("barrier %g within 5%% of (or across) spot %g" % (h, s))
+        if t["rebate"] and float(t["rebate"]) < 0.0:
+            bad("negative rebate")
+    if typ in ("fixed_bond", "swap") and t["frequency"] not in ("1", "2", "3", "4", "6", "12"):
+        bad("frequency")
+    if typ == "swap" and t["pay_fixed"] not in ("true", "false"):
+        bad("pay_fixed")
+    if typ in ("zero_bond", "fixed_bond", "swap", "digital") and not float(t["notional"]) > 0.0:
+        bad("notional")
+
+
+def oracle_value(t, mkt):
+    """Base value of trade row `t` in the trade currency, or None (barrier, american)."""
+    typ = t["type"]
+    if typ == "sensitivity":
+        return 0.0
+    if typ in ("barrier", "american"):
+        return None
+    q = float(t["quantity"]) if t["quantity"] else 1.0
+    ccy = t["currency"]
+    if typ == "equity":
+        return q * mkt.v["EQ.%s.SPOT" % t["underlying"]]
+    mat = datetime.date.fromisoformat(t["maturity"])
+    tt = year_fraction(AS_OF, mat)
+    if typ in ("zero_bond", "fixed_bond", "swap"):
+        n = float(t["notional"])
+        if typ == "zero_bond":
+            return q * n * mkt.df(ccy, tt)
+        flows = fixed_leg(AS_OF, mat, int(t["frequency"]), n, float(t["rate"]),
+                          n if typ == "fixed_bond" else 0.0)
+        fixed = math.fsum(a * mkt.df(ccy, ti) for ti, a in flows)
+        if typ == "fixed_bond":
+            return q * fixed
+        floating = n * (1.0 - mkt.df(ccy, flows[-1][0]))
+        return q * (floating - fixed if t["pay_fixed"] == "true" else fixed - floating)
+    k = float(t["strike"])
+    if typ in ("fx_forward", "fx_option"):
+        pair = t["underlying"]
+        x = mkt.v["FX.%s.SPOT" % pair]
+        if typ == "fx_forward":
+            return q * (x * mkt.df(pair[:3], tt) - k * mkt.df(pair[3:], tt))
+        return q * bsm(t["option"] == "call", x, k, tt, mkt.zero_rate(pair[3:], tt),
+                       mkt.zero_rate(pair[:3], tt), mkt.v["FX.%s.VOL" % pair])
+    name = t["underlying"]
+    s, div = mkt.v["EQ.%s.SPOT" % name], mkt.v["EQ.%s.DIV" % name]
+    if typ == "equity_forward":
+        return q * (s * math.exp(-div * tt) - k * mkt.df(ccy, tt))
+    r, vol = mkt.zero_rate(ccy, tt), mkt.v["EQ.%s.VOL" % name]
+    if typ == "european":
+        return q * bsm(t["option"] == "call", s, k, tt, r, div, vol)
+    if typ == "digital":
+        cash = float(t["notional"]) if t["notional"] else 1.0
+        return q * cash_or_nothing(t["option"] == "call", s, k, tt, r, div, vol, cash)
+    raise SystemExit("oracle: unknown trade type %s" % typ)
+
+
+def base_values(out):
+    """Checks every trade of the written portfolio against the written market and
+    writes base_values.csv (id, type, base_value_usd; barrier/american omitted)."""
+    mkt = Market({r["factor"]: float(r["value"])
+                  for r in read_csv(os.path.join(out, "market.csv"))})
+    rows = read_csv(os.path.join(out, "portfolio.csv"))
+    values = []
+    for t in rows:
+        check_trade(t, mkt)
+        v = oracle_value(t, mkt)
+        if v is None:
+            continue
+        usd = v * mkt.to_base(t["currency"]) if t["type"] != "sensitivity" else 0.0
+        if not math.isfinite(usd):
+            raise SystemExit("trade %s: value not finite" % t["id"])
+        values.append((t, usd))
+    write_csv(os.path.join(out, "base_values.csv"), ["id", "type", "base_value_usd"],
+              [[t["id"], t["type"], repr(v)] for t, v in values])
+    return rows, values, mkt
 
 
 # ---------------------------------------------------------------------------
@@ -422,7 +854,8 @@ def factor_class(name, in_history):
         lh = {"SPOT": 10, "VOL": 40}[what]             # specified pairs / FX volatility
     else:
         risk_class = "ir"
-        lh = 10 if key in ("USD", "EUR", "GBP", "JPY", "AUD", "CAD", "SEK") else 20
+        # specified currencies (MAR33.12; CHF counted with them, as the sample's convention)
+        lh = 10 if key in ("USD", "EUR", "GBP", "JPY", "CHF", "AUD", "CAD", "SEK") else 20
     modellable = name not in NON_MODELLABLE
     reduced = (in_history and modellable and
                (what == "SPOT" or name in ("EQ.AAPL.VOL", "EQ.NVDA.VOL", "EQ.SAP.VOL")
@@ -551,6 +984,9 @@ def main():
     write_csv(os.path.join(out, "portfolio.csv"), PORTFOLIO_HEADER,
               [[t.get(h, "") for h in PORTFOLIO_HEADER] for t in trades])
 
+    # base_values.csv: closed-form base values, from the files just written
+    _rows, values, _mkt = base_values(out)
+
     # factors.csv
     fac_rows = []
     in_hist = set(cols)
@@ -560,7 +996,7 @@ def main():
     write_csv(os.path.join(out, "factors.csv"),
               ["factor", "risk_class", "liquidity_horizon", "modellable", "reduced_set"], fac_rows)
 
-    self_check(out, market, cols, hist, dates, cov, trades, min_piv, eig, fac_rows)
+    self_check(out, market, cols, hist, dates, cov, trades, min_piv, eig, fac_rows, values)
 
 
 # ---------------------------------------------------------------------------
@@ -577,7 +1013,15 @@ def var_es(pnls, alpha):
     return var, es
 
 
-def self_check(out, market, cols, hist, dates, cov, trades, min_piv, eig, fac_rows):
+TRADE_TYPES = ["equity", "equity_forward", "european", "digital", "barrier", "american",
+               "fx_forward", "fx_option", "zero_bond", "fixed_bond", "swap", "sensitivity"]
+
+
+def self_check(out, market, cols, hist, dates, cov, all_trades, min_piv, eig, fac_rows, values):
+    # The VaR figures need pricers for every trade; the script has closed forms for the
+    # linear trades only, so they cover the equity and sensitivity trades (the 180 trades
+    # of the first sample, which the C++ book of this version binds).
+    trades = [t for t in all_trades if t["type"] in ("equity", "sensitivity")]
     idx = {c: i for i, c in enumerate(cols)}
     fx_spot = {f[0]: f[1] for f in FX}
     eq = {e[0]: e for e in EQUITIES}
@@ -636,7 +1080,8 @@ def self_check(out, market, cols, hist, dates, cov, trades, min_piv, eig, fac_ro
         return math.fsum(parts)
 
     print("riskgrid sample data written to %s" % out)
-    for f in ("market.csv", "history.csv", "covariance.csv", "portfolio.csv", "factors.csv"):
+    for f in ("market.csv", "history.csv", "covariance.csv", "portfolio.csv", "factors.csv",
+              "base_values.csv"):
         print("  %-15s %9d bytes" % (f, os.path.getsize(os.path.join(out, f))))
     n_mod = sum(1 for r in fac_rows if r[3] == "true")
     n_red = sum(1 for r in fac_rows if r[4] == "true")
@@ -662,20 +1107,60 @@ def self_check(out, market, cols, hist, dates, cov, trades, min_piv, eig, fac_ro
           "(min pivot ratio %.3g), eigenvalues %.4g .. %.4g"
           % (COV_WINDOW, dates[-COV_WINDOW], dates[-1], len(cols), len(cols), min_piv,
              eig[0], eig[-1]))
-    print("trades: %d" % len(trades))
-    for d in desks:
-        ne = sum(1 for t in trades if t["desk"] == d and t["type"] == "equity")
-        ns = sum(1 for t in trades if t["desk"] == d and t["type"] == "sensitivity")
-        print("  %-9s %3d equity %3d sensitivity" % (d, ne, ns))
+    all_desks = []
+    for t in all_trades:
+        if t["desk"] not in all_desks:
+            all_desks.append(t["desk"])
+    used = [ty for ty in TRADE_TYPES if any(t["type"] == ty for t in all_trades)]
+    print("trades: %d on %d desks (rows: desk, columns: type)" % (len(all_trades), len(all_desks)))
+    short = {"equity_forward": "eq_fwd", "fx_forward": "fx_fwd", "fx_option": "fx_opt",
+             "zero_bond": "zero", "fixed_bond": "bond", "sensitivity": "sens"}
+    print("  %-10s" % "" + "".join("%9s" % short.get(ty, ty) for ty in used) + "    total")
+    for d in all_desks + ["total"]:
+        c = [sum(1 for t in all_trades if (d == "total" or t["desk"] == d) and t["type"] == ty)
+             for ty in used]
+        print("  %-10s" % d + "".join("%9s" % (n if n else ".") for n in c) + "%9d" % sum(c))
+    n_barrier = {k: sum(1 for t in all_trades if t["type"] == "barrier" and t["barrier_type"] == k)
+                 for k in BARRIER_KINDS}
+    print("  barriers: %s; %d with a rebate"
+          % (", ".join("%s %d" % kv for kv in n_barrier.items()),
+             sum(1 for t in all_trades if t["type"] == "barrier" and t.get("rebate"))))
+    sw = [t for t in all_trades if t["type"] == "swap"]
+    print("  swaps: %d payer, %d receiver; frequency 1/2/4: %d/%d/%d; fixed bonds frequency "
+          "1/2/4: %d/%d/%d"
+          % (sum(1 for t in sw if t["pay_fixed"] == "true"),
+             sum(1 for t in sw if t["pay_fixed"] == "false"),
+             *[sum(1 for t in sw if t["frequency"] == f) for f in "124"],
+             *[sum(1 for t in all_trades if t["type"] == "fixed_bond" and t["frequency"] == f)
+               for f in "124"]))
+    print("base values (closed forms, USD, base_values.csv: %d rows; %d barrier/american "
+          "trades omitted):" % (len(values), len(all_trades) - len(values)))
+    by = {}
+    for t, v in values:
+        by.setdefault((t["desk"], t["type"]), []).append(v)
+    for d in all_desks:
+        parts = ["%s %.0f" % (ty, math.fsum(by[(d, ty)])) for ty in used
+                 if (d, ty) in by and ty != "sensitivity"]
+        if parts:
+            print("  %-10s %s" % (d, "; ".join(parts)))
+    print("  total      %.0f" % math.fsum(v for _t, v in values))
+    atm_ids = {t["id"] for t in all_trades if t.get("_atm")}
+    atm = [(t, v) for t, v in values if t["id"] in atm_ids]
+    print("  at-the-money swaps: %d, largest |value| / notional in USD %.2g"
+          % (len(atm), max(abs(v) / (float(t["notional"]) * usd_per_unit(t["currency"], fx_spot))
+                           for t, v in atm)))
+    print("  the sample's VaR figures below cover the equity and sensitivity trades only "
+          "(%d trades; the other types need pricers this script does not have)" % len(trades))
     print("equity book (USD): gross %.0f, net %.0f, long %.0f, short %.0f"
           % (math.fsum(gross.values()), math.fsum(net.values()),
              (math.fsum(gross.values()) + math.fsum(net.values())) / 2,
              (math.fsum(gross.values()) - math.fsum(net.values())) / 2))
     tot = [math.fsum(expo[d][i] for d in desks) for i in range(len(cols))]
     tot_local = [math.fsum(expo_local[d][i] for d in desks) for i in range(len(cols))]
-    print("delta-normal 1-day 99%% VaR (z = %.6f, covariance.csv, USD):" % z99)
-    print("  book            %14.0f   (equity FX translation included)" % dn_var(tot))
-    print("  book            %14.0f   (equity local return only, FX delta ignored)"
+    print("delta-normal 1-day 99%% VaR of the equity and sensitivity trades "
+          "(z = %.6f, covariance.csv, USD):" % z99)
+    print("  eq + sens       %14.0f   (equity FX translation included)" % dn_var(tot))
+    print("  eq + sens       %14.0f   (equity local return only, FX delta ignored)"
           % dn_var(tot_local))
     for d in desks:
         print("  %-15s %14.0f" % (d, dn_var(expo[d])))
@@ -685,7 +1170,7 @@ def self_check(out, market, cols, hist, dates, cov, trades, min_piv, eig, fac_ro
         pn = [pnl_row(r) for r in rows]
         v, es = var_es(pn, "0.99")
         v975, es975 = var_es(pn, "0.975")
-        print("historical full revaluation, 1-day, %-13s: VaR99 %.0f  ES99 %.0f  "
+        print("historical full revaluation (eq + sens), 1-day, %-13s: VaR99 %.0f  ES99 %.0f  "
               "VaR97.5 %.0f  ES97.5 %.0f" % (label, v, es, v975, es975))
 
 

@@ -9,5 +9,7 @@
 #include "riskgrid/scenario/gaussian_model.hpp"
 #include "riskgrid/scenario/historical_model.hpp"
 #include "riskgrid/scenario/history.hpp"
+#include "riskgrid/scenario/nearest_correlation.hpp"
 #include "riskgrid/scenario/shock_block.hpp"
 #include "riskgrid/scenario/student_t_model.hpp"
+#include "riskgrid/scenario/subset_historical_model.hpp"

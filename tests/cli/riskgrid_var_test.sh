@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end checks of riskgrid-var (DESIGN.md §5 and §6):
-#  - the bundled sample gives the same measures, to the byte, at 1, 2 and 3 ranks with
-#    the static and the dynamic schedule, and at 1, 2 and 4 threads without mpirun;
+#  - the bundled sample gives the same measures, to the byte, at 1, 2, 3 and 4 ranks with
+#    the static and the dynamic schedule (one thread per rank, 20 chunks), and at 1, 2
+#    and 4 threads without mpirun (the executor matrix of issue 6);
 #  - --quiet prints nothing; without it the table has a line per confidence level;
 #  - bad input exits with status 2, prints exactly one line `error: ...` on stderr and
 #    nothing on stdout, and neither creates nor touches the --out file.
@@ -48,10 +49,11 @@ measures1=""
 # --- determinism across rank counts -----------------------------------------------------
 out=$work/out
 mkdir "$out"
-for np in 1 2 3; do
+for np in 1 2 3 4; do
   problems=()
   rc=0
-  "$mpiexec" -n "$np" "$var" "${sample[@]}" --scenarios 20000 --quiet --out "$out/np$np.json" \
+  "$mpiexec" -n "$np" "$var" "${sample[@]}" --scenarios 20000 --chunk-size 1000 --schedule static --threads 1 \
+    --quiet --out "$out/np$np.json" \
     >"$work/np$np.stdout" 2>"$work/np$np.stderr" || rc=$?
   [[ $rc -eq 0 ]] || problems+=("exit status $rc: $(head -n 3 "$work/np$np.stderr")")
   [[ ! -s $work/np$np.stdout ]] || problems+=("--quiet printed on stdout: $(head -n 1 "$work/np$np.stdout")")
@@ -59,11 +61,11 @@ for np in 1 2 3; do
   report "sample at -n $np runs quietly and writes its JSON" ${problems[@]+"${problems[@]}"}
 done
 
-if [[ -s $out/np1.json && -s $out/np2.json && -s $out/np3.json ]]; then
+if [[ -s $out/np1.json && -s $out/np2.json && -s $out/np3.json && -s $out/np4.json ]]; then
   problems=()
   measures1=$(json_value "$out/np1.json" measures)
   base1=$(json_value "$out/np1.json" base_value)
-  for np in 2 3; do
+  for np in 2 3 4; do
     [[ $(json_value "$out/np$np.json" measures) == "$measures1" ]] ||
       problems+=("measures at -n $np differ from -n 1")
     [[ $(json_value "$out/np$np.json" base_value) == "$base1" ]] ||
@@ -78,9 +80,29 @@ m = json.load(open(sys.argv[1]))["measures"]
 assert [x["confidence"] for x in m] == [0.99, 0.975], m
 assert all(0 < x["var"] <= x["es"] for x in m), m' "$out/np1.json" 2>/dev/null ||
     problems+=("implausible measures: $measures1")
-  report "measures and base_value are byte-identical at -n 1, 2 and 3" ${problems[@]+"${problems[@]}"}
+  report "measures and base_value are byte-identical at -n 1, 2, 3 and 4 (static)" ${problems[@]+"${problems[@]}"}
 
-  leftovers=$(cd "$out" && ls -A | grep -v -x -e np1.json -e np2.json -e np3.json || true)
+  # Attribution (part of the measures compared above, so np-invariant too): Euler
+  # components of trades and of desks add up to the VaR and the ES, every desk has its
+  # own VaR and ES, and the desks' own ES add up to at least the portfolio's (ES is
+  # subadditive).
+  problems=()
+  python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+trades = {t["id"] for t in d["trades"]}
+for m in d["measures"]:
+    assert set(m["trades"]) == trades, "trades keys"
+    for key in ("var", "es"):
+        for part in ("trades", "desks"):
+            total = sum(x["component_" + key] for x in m[part].values())
+            assert abs(total - m[key]) <= 1e-9 * abs(m[key]), (part, key, total, m[key])
+    assert len(m["desks"]) >= 2
+    assert all(x["standalone_var"] > 0 and x["standalone_es"] >= x["standalone_var"] for x in m["desks"].values())
+    assert sum(x["standalone_es"] for x in m["desks"].values()) >= m["es"]' "$out/np1.json" 2>"$work/attribution.err" ||
+    problems+=("$(tail -n 1 "$work/attribution.err")")
+  report "desk and trade components add up to VaR and ES; desks have their own VaR and ES" ${problems[@]+"${problems[@]}"}
+
+  leftovers=$(cd "$out" && ls -A | grep -v -x -e np1.json -e np2.json -e np3.json -e np4.json || true)
   report "successful runs leave no temporary file beside the output" \
     ${leftovers:+"unexpected files: $leftovers"}
 fi
@@ -89,7 +111,7 @@ fi
 # The dynamic schedule under mpiexec, and the threads executor without it, give the
 # measures of -n 1 to the byte.
 if [[ -n $measures1 ]]; then
-  for np in 1 2 3; do
+  for np in 1 2 3 4; do
     problems=()
     rc=0
     # At -n 1 the default would be one thread per core: ask for the MPI executor.
@@ -184,6 +206,38 @@ else
   problems+=("no historical output")
 fi
 report "historical VaR/ES of the sample equal generate.py's independent full revaluation" ${problems[@]+"${problems[@]}"}
+
+# --- worst scenarios -------------------------------------------------------------------------
+# Historical model on 1,600 days: the 97.5% ES tail holds m = 40 scenarios, so 40 rows,
+# worst first; row 17 is the 99% VaR scenario (k = floor(16) + 1); desk columns add up
+# to the scenario's P&L; historical rows carry the window's date; identical at -n 2.
+problems=()
+rc=0
+"$var" --portfolio "$data/portfolio.csv" --market "$data/market.csv" --history "$data/history.csv" \
+  --model historical --as-of 2026-11-25 --quiet --threads 1 --tail-csv "$work/tail1.csv" --out "$work/tail1.json" \
+  2>"$work/tail1.stderr" || rc=$?
+[[ $rc -eq 0 ]] || problems+=("exit status $rc: $(head -n 2 "$work/tail1.stderr")")
+"$mpiexec" -n 2 "$var" --portfolio "$data/portfolio.csv" --market "$data/market.csv" --history "$data/history.csv" \
+  --model historical --as-of 2026-11-25 --quiet --threads 1 --tail-csv "$work/tail2.csv" 2>/dev/null || rc=$?
+cmp -s "$work/tail1.csv" "$work/tail2.csv" || problems+=("--tail-csv differs at -n 2")
+python3 -c 'import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+m = json.load(open(sys.argv[2]))["measures"]
+assert len(rows) == 40, len(rows)
+assert [int(r["rank"]) for r in rows] == list(range(1, 41))
+pnl = [float(r["pnl"]) for r in rows]
+assert pnl == sorted(pnl), "not worst first"
+assert -pnl[16] == m[0]["var"], (pnl[16], m[0]["var"])
+desks = [k for k in rows[0] if k not in ("rank", "scenario", "date", "pnl", "top_desks")]
+assert len(desks) >= 2
+for r in rows:
+    assert len(r["date"]) == 10 and r["date"][4] == "-", r["date"]
+    total = sum(float(r[d]) for d in desks)
+    assert abs(total - float(r["pnl"])) <= 1e-9 * abs(float(r["pnl"])), r
+    worst = min(desks, key=lambda d: float(r[d]))
+    assert r["top_desks"].split(";")[0] == worst, r' "$work/tail1.csv" "$work/tail1.json" 2>"$work/tail.err" ||
+  problems+=("$(tail -n 1 "$work/tail.err")")
+report "--tail-csv lists the ES tail worst first, by desk, with dates, the same at -n 2" ${problems[@]+"${problems[@]}"}
 
 # --- the table ------------------------------------------------------------------------------
 problems=()
@@ -305,6 +359,21 @@ else
   report "control: the tiny model with a PSD covariance runs" "exit status $rc: $(head -n 1 "$work/control.stderr")"
 fi
 
+# --repair-correlation: the not-PSD tiny covariance (correlation 2) becomes correlation 1,
+# at Frobenius distance sqrt(2) in correlation and sqrt(2)·1e-4 in covariance, reported on
+# stderr; a PSD covariance is left alone (the same measures as without the flag).
+problems=()
+rc=0
+"$var" "${tiny_not_psd[@]}" --repair-correlation --out "$tiny/repaired.json" \
+  >/dev/null 2>"$work/repair.stderr" || rc=$?
+[[ $rc -eq 0 && -s $tiny/repaired.json ]] || problems+=("exit status $rc: $(head -n 1 "$work/repair.stderr")")
+grep -q "^note: $tiny/not_psd.csv is not positive semi-definite (smallest eigenvalue -[0-9.e-]*); --repair-correlation .*Frobenius distance 1.41421[0-9]* in correlation, 0.000141421[0-9]* in covariance" \
+  "$work/repair.stderr" || problems+=("stderr: $(head -n 2 "$work/repair.stderr")")
+"$var" "${tiny_psd[@]}" --repair-correlation --quiet --out "$tiny/psd_flag.json" >/dev/null 2>&1 || problems+=("PSD run failed")
+[[ -s $tiny/psd_flag.json && "$(json_value "$tiny/psd_flag.json" measures)" == "$(json_value "$tiny/ok.json" measures)" ]] ||
+  problems+=("a PSD covariance changed with --repair-correlation")
+report "--repair-correlation repairs a non-PSD covariance and reports the distance" ${problems[@]+"${problems[@]}"}
+
 missing="$work/no such market.csv"
 expect_error "a missing file" "error: $missing: " "$var" -- \
   --portfolio "$data/portfolio.csv" --market "$missing" --covariance "$data/covariance.csv" --as-of 2026-11-25
@@ -312,6 +381,8 @@ expect_error "a malformed number names the file and its physical line" \
   "error: $bad_market:$bad_line: value: expected a finite decimal number, got '12abc'" "$var" -- \
   "${with_bad_market[@]}"
 expect_error "--confidence 1.5" "error: --confidence: " "$var" -- "${sample[@]}" --confidence 1.5
+expect_error "--tail-csv in a missing directory leaves --out untouched" "error: $work/no-such-dir/tail.csv: " \
+  "$var" -- "${sample[@]}" --scenarios 2000 --tail-csv "$work/no-such-dir/tail.csv"
 expect_error "--confidence 0.99,abc" "error: --confidence: " "$var" -- "${sample[@]}" --confidence 0.99,abc
 expect_error "--scenarios 0" "error: --scenarios: " "$var" -- "${sample[@]}" --scenarios 0
 expect_error "--as-of 2026-02-30" "error: --as-of: " "$var" -- \
@@ -327,6 +398,8 @@ expect_error "--model historical without --history" "error: --history: " "$var" 
 expect_error "--dof 2" "error: --dof: " "$var" -- "${sample[@]}" --model student-t --dof 2
 expect_error "--lambda 1" "error: --lambda: " "$var" -- "${sample[@]}" --model filtered-historical --history "$data/history.csv" --lambda 1
 expect_error "--sobol with student-t" "error: --sobol: " "$var" -- "${sample[@]}" --model student-t --sobol
+expect_error "--repair-correlation with historical" "error: --repair-correlation: " "$var" -- \
+  "${sample[@]}" --model historical --history "$data/history.csv" --repair-correlation
 expect_error "a horizon longer than the history" "error: $data/history.csv: " "$var" -- \
   "${sample[@]}" --model historical --history "$data/history.csv" --horizon-days 2000
 expect_error "--scenarios other than the history's windows" "error: --scenarios: " "$var" -- \

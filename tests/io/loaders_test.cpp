@@ -495,11 +495,11 @@ TEST_CASE("book rejects a sensitivity to a factor the model does not shock on th
   CHECK_THAT(e.reason(), Contains("IR.USD.1Y") && Contains("not shocked"));
 }
 
-TEST_CASE("book rejects a trade type it does not support on the trade's line", "[portfolio][book]") {
+TEST_CASE("book rejects an option without its terms on the trade's line", "[portfolio][book]") {
   const temp_dir dir;
   const auto e = book_error(dir, "BAD,european,AAPL,USD,5,,");
   CHECK(e.line() == 5);
-  CHECK_THAT(e.reason(), Contains("'european'") && Contains("not supported"));
+  CHECK_THAT(e.reason(), Contains("missing strike"));
 }
 
 TEST_CASE("book rejects an equity without quantity or with a bad currency on the trade's line",
@@ -578,7 +578,21 @@ TEST_CASE("to_json writes the documented keys in the documented order", "[io][re
   REQUIRE(j["trades"].size() == 1);
   CHECK(keys(j["trades"][0]) == std::vector<std::string>{"id", "desk", "type", "base_value"});
   CHECK(j["trades"][0]["type"] == "sensitivity");
-  CHECK(keys(j["timing"]) == std::vector<std::string>{"seconds", "revaluations_per_second"});
+  CHECK(keys(j["timing"]) == std::vector<std::string>{"seconds", "revaluations_per_second", "attribution_seconds"});
+
+  // With attribution, each measure gains desks and trades keyed by name.
+  auto attributed = sample_report();
+  attributed.attribution.resize(attributed.measures.size());
+  attributed.attribution[0].desks.push_back({"rates", 1.5, 2.5, 3.0, 4.0});
+  attributed.attribution[0].trades.push_back({"T1", 0.5, 0.75, std::nullopt, std::nullopt});
+  const auto a = riskgrid::io::to_json(attributed);
+  CHECK(keys(a["measures"][0]) ==
+        std::vector<std::string>{"confidence", "var", "es", "var_ci95", "es_stderr", "desks", "trades"});
+  CHECK(keys(a["measures"][0]["desks"]["rates"]) ==
+        std::vector<std::string>{"standalone_var", "standalone_es", "component_var", "component_es"});
+  CHECK(a["measures"][0]["desks"]["rates"]["standalone_es"] == 4.0);
+  CHECK(a["measures"][0]["trades"]["T1"]["component_es"] == 0.75);
+  CHECK(a["measures"][1]["desks"].empty());
 }
 
 TEST_CASE("to_json doubles round-trip exactly through the text", "[io][results_json]") {

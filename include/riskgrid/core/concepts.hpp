@@ -23,6 +23,12 @@ concept serializable = requires(const A& ca, A& a, byte_writer& w, byte_reader& 
   a.load(r);
 };
 
+/// A chunk state: a copyable, mergeable, serializable monoid (the payload executors
+/// merge in chunk order and checkpoints store). Models: every aggregator,
+/// risk::component_sums.
+template <class A>
+concept chunk_state = std::copyable<A> && mergeable<A> && serializable<A>;
+
 /// An aggregator: a mergeable, serializable monoid over P&L blocks.
 ///
 /// Expressions: `A a = prototype;` (copy of an empty state is the identity),
@@ -34,6 +40,6 @@ concept serializable = requires(const A& ca, A& a, byte_writer& w, byte_reader& 
 /// no allocation beyond a bound fixed at construction.
 /// Models: risk::var_es_aggregator.
 template <class A>
-concept aggregator = std::copyable<A> && consumes_pnl_blocks<A> && mergeable<A> && serializable<A>;
+concept aggregator = chunk_state<A> && consumes_pnl_blocks<A>;
 
 }  // namespace riskgrid

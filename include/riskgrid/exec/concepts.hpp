@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "riskgrid/core/concepts.hpp"
@@ -23,7 +24,23 @@ concept chunked_job = requires(const P& p, std::uint64_t c) {
   { p.chunk_count() } -> std::convertible_to<std::uint64_t>;
   { p.run_chunk(c) } -> std::same_as<typename P::state_type>;
   { p.empty() } -> std::same_as<typename P::state_type>;
-} && aggregator<typename P::state_type>;
+} && chunk_state<typename P::state_type>;
+
+/// A job that wants to know its progress: `p.chunk_merged(c)` (optional, const,
+/// thread-safe) is called by the executors once per chunk, right after chunk c's state
+/// was merged into the total (on the merging thread: rank 0 under MPI), and by
+/// exec::elastic when chunk c is known to be durable. It must not affect the result.
+/// Models: exec::checkpointed_job (forwards it), exec::progress_job.
+template <class P>
+concept observed_job = requires(const P& p, std::uint64_t c) { p.chunk_merged(c); };
+
+namespace detail {
+/// Calls job.chunk_merged(c) when the job has it.
+template <class P>
+void notify_merged(const P& job, std::uint64_t c) {
+  if constexpr (observed_job<P>) job.chunk_merged(c);
+}
+}  // namespace detail
 
 /// An executor: `e.run(job)` returns the merge, in chunk order, of the states of all of
 /// the job's chunks, on every worker that calls it. Same bits for every executor, any

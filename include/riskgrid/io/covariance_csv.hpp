@@ -45,7 +45,7 @@ namespace riskgrid::io {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < i; ++j) {
       const auto ii = static_cast<Eigen::Index>(i), jj = static_cast<Eigen::Index>(j);
-      if (std::abs(a(ii, jj) - a(jj, ii)) > 1e-12 * std::sqrt(a(ii, ii) * a(jj, jj)))
+      if (std::abs(a(ii, jj) - a(jj, ii)) > 1e-12 * (std::sqrt(a(ii, ii)) * std::sqrt(a(jj, jj))))
         row_reader(table, table.rows()[i])
             .fail(j + 1, "not symmetric: " + to_shortest(a(ii, jj)) + " here but " +
                              to_shortest(a(jj, ii)) + " at (" + names[j] + ", " +

@@ -9,6 +9,7 @@
 #include "riskgrid/core/confidence.hpp"
 #include "riskgrid/core/error.hpp"
 #include "riskgrid/core/pnl_block.hpp"
+#include "riskgrid/risk/attribution.hpp"
 #include "riskgrid/risk/pnl_moments.hpp"
 #include "riskgrid/risk/tail_keeper.hpp"
 #include "riskgrid/risk/var_es.hpp"
@@ -18,15 +19,18 @@ namespace riskgrid::risk {
 /// Aggregates portfolio P&L into VaR and ES (with a VaR interval and the ES standard
 /// error) at a set of confidence levels, and the P&L moments, in one pass.
 ///
-/// Sized for n scenarios and the lowest level (bounded memory: 2·(floor(n·(1 − α_min)) + 1)
-/// entries, independent of how the n scenarios are cut into chunks). Models
+/// Sized for n scenarios and the lowest level: the VaR interval's deepest rank, which is
+/// also enough for the attribution window (attribution_tail_capacity), so the sorted tail
+/// can drive an attribution pass. Bounded memory, about 2·(n·(1 − α_min) + 2·sqrt(n·(1 − α_min)))
+/// entries, independent of how the n scenarios are cut into chunks. Models
 /// riskgrid::aggregator: merge is exact, so any partition gives the same bits.
 class var_es_aggregator {
  public:
   var_es_aggregator(std::uint64_t scenarios, std::vector<confidence> levels)
       : scenarios_(scenarios),
         levels_(std::move(levels)),
-        tail_(required_tail_capacity(scenarios, levels_)) {
+        tail_(std::max(required_tail_capacity(scenarios, levels_),
+                       attribution_tail_capacity(scenarios, levels_))) {
     if (levels_.empty()) throw error("var_es_aggregator: no confidence level");
   }
 
