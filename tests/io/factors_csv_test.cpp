@@ -39,13 +39,13 @@ input_error factors_error(const temp_dir& dir, const std::string& text) {
 
 TEST_CASE("load_factors reads the bundled sample", "[io][factors_csv]") {
   const auto t = riskgrid::io::load_factors(sample_dir + "factors.csv");
-  CHECK(t.size() == 107);
+  CHECK(t.size() == 129);
   std::size_t reduced = 0, non_modellable = 0;
   for (const auto& f : t.entries()) {
     reduced += f.reduced_set ? 1 : 0;
     non_modellable += f.modellable ? 0 : 1;
   }
-  CHECK(reduced == 43);
+  CHECK(reduced == 53);
   CHECK(non_modellable == 2);
   const auto* toyota = t.find("EQ.TOYOTA.VOL");
   REQUIRE(toyota != nullptr);

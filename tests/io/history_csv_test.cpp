@@ -38,11 +38,11 @@ riskgrid::date day(const char* iso) { return *riskgrid::parse_iso_date(iso); }
 
 }  // namespace
 
-TEST_CASE("load_history reads the bundled history: 1,600 days of 65 factors", "[io][history_csv]") {
+TEST_CASE("load_history reads the bundled history: 1,600 days of 87 factors", "[io][history_csv]") {
   const auto h = riskgrid::io::load_history(RISKGRID_SOURCE_DIR "/examples/data/history.csv");
   REQUIRE(h.rows() == 1600);
-  REQUIRE(h.factors.size() == 65);
-  CHECK(h.shocks.size() == 1600 * 65);
+  REQUIRE(h.factors.size() == 87);
+  CHECK(h.shocks.size() == 1600 * 87);
   CHECK(h.factors.name(0) == "EQ.AAPL.SPOT");
   CHECK(h.factors.name(1) == "EQ.MSFT.SPOT");
   CHECK(h.dates.front() == day("2020-10-08"));

@@ -7,6 +7,7 @@
 #include <riskgrid/scenario/factor_set.hpp>
 #include <riskgrid/version.hpp>
 
+#include <set>
 #include <catch2/catch.hpp>
 #include "support/test_support.hpp"
 #include <nlohmann/json.hpp>
@@ -22,6 +23,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -66,7 +68,7 @@ input_error portfolio_error(const temp_dir& dir, const std::string& header, cons
 
 TEST_CASE("load_market reads the bundled sample market", "[io][market_csv]") {
   const auto m = riskgrid::io::load_market(sample_dir + "market.csv");
-  CHECK(m.size() == 107);
+  CHECK(m.size() == 129);
   CHECK(m.name(0) == "EQ.AAPL.SPOT");
   CHECK(m.value(0) == 232.45);
   REQUIRE(m.find("EQ.MSFT.SPOT"));
@@ -164,11 +166,11 @@ TEST_CASE("load_market rejects a missing value column and a file without rows", 
 
 // --- covariance.csv ------------------------------------------------------------------------
 
-TEST_CASE("load_covariance reads the bundled 65-factor sample", "[io][covariance_csv]") {
+TEST_CASE("load_covariance reads the bundled 87-factor sample", "[io][covariance_csv]") {
   const auto c = riskgrid::io::load_covariance(sample_dir + "covariance.csv");
-  REQUIRE(c.factors.size() == 65);
-  CHECK(c.matrix.rows() == 65);
-  CHECK(c.matrix.cols() == 65);
+  REQUIRE(c.factors.size() == 87);
+  CHECK(c.matrix.rows() == 87);
+  CHECK(c.matrix.cols() == 87);
   CHECK(c.factors.name(0) == "EQ.AAPL.SPOT");
   CHECK(c.factors.name(1) == "EQ.MSFT.SPOT");
   CHECK(c.matrix(0, 0) == 0.0002487425882746429);
@@ -265,10 +267,10 @@ TEST_CASE("load_covariance rejects a duplicate factor in the header", "[io][cova
 
 // --- portfolio.csv -------------------------------------------------------------------------
 
-TEST_CASE("load_portfolio reads the bundled 180 trades", "[io][portfolio_csv]") {
+TEST_CASE("load_portfolio reads the bundled 582 trades", "[io][portfolio_csv]") {
   const auto path = sample_dir + "portfolio.csv";
   const auto trades = riskgrid::io::load_portfolio(path);
-  REQUIRE(trades.size() == 180);
+  REQUIRE(trades.size() == 582);
   const auto& first = trades.front();
   CHECK(first.id == "EQ0001");
   CHECK(first.desk == "eq_us");
@@ -279,7 +281,7 @@ TEST_CASE("load_portfolio reads the bundled 180 trades", "[io][portfolio_csv]") 
   CHECK_FALSE(first.strike.has_value());
   CHECK(first.source == path);
   CHECK(first.line == 2);
-  const auto& last = trades.back();
+  const auto& last = trades[179];  // the last of the equity and sensitivity block
   CHECK(last.id == "SN0060");
   CHECK(last.type == riskgrid::portfolio::trade_type::sensitivity);
   CHECK(last.factor == "IR.JPY.1M");
@@ -293,6 +295,12 @@ TEST_CASE("load_portfolio reads the bundled 180 trades", "[io][portfolio_csv]") 
   }
   CHECK(equities == 120);
   CHECK(sensitivities == 60);
+  // Every instrument type is in the sample, and the last row is the file's last line.
+  std::set<riskgrid::portfolio::trade_type> types;
+  for (const auto& t : trades) types.insert(t.type);
+  CHECK(types.size() == riskgrid::portfolio::trade_type_names.size());
+  CHECK(trades.back().id == "SW0060");
+  CHECK(trades.back().line == 583);
 }
 
 TEST_CASE("load_portfolio types every column and folds enumerations", "[io][portfolio_csv]") {

@@ -21,7 +21,8 @@ struct sample {
   rg::scenario::covariance covariance = rg::io::load_covariance(RISKGRID_SOURCE_DIR "/examples/data/covariance.csv");
   rg::scenario::gaussian_model model{covariance, {.seed = 20261126, .horizon_days = 10}};
   rg::portfolio::book book{rg::io::load_portfolio(RISKGRID_SOURCE_DIR "/examples/data/portfolio.csv"), market,
-                           model.factors(), {}};
+                           model.factors(),
+                           {.base_currency = "USD", .as_of = rg::parse_iso_date("2026-11-25")}};
 };
 
 std::vector<std::byte> bytes_of(const rg::risk::var_es_aggregator& a) {
@@ -36,9 +37,9 @@ TEST_CASE("The MPI executor gives the serial executor's bits at any rank count",
   const boost::mpi::communicator world;
   const sample s;
   const std::vector<rg::confidence> levels{rg::confidence(0.99), rg::confidence(0.975), rg::confidence(0.9)};
-  const std::uint64_t n = 40000;
+  const std::uint64_t n = 8000;
   // Chunk sizes: many chunks, a count not divisible by the ranks, fewer chunks than ranks.
-  for (const std::uint64_t chunk : {1000u, 3333u, 25000u, 40000u}) {
+  for (const std::uint64_t chunk : {200u, 667u, 5000u, 8000u}) {
     const rg::risk::var_es_aggregator prototype(n, levels);
     const rg::exec::pipeline pipeline(s.model, s.book, prototype, {.scenarios = n, .chunk_size = chunk});
     const auto serial = rg::exec::run(pipeline, rg::exec::serial{});
@@ -58,8 +59,8 @@ TEST_CASE("The dynamic MPI schedule gives the serial executor's bits at any rank
   const boost::mpi::communicator world;
   const sample s;
   const std::vector<rg::confidence> levels{rg::confidence(0.99), rg::confidence(0.975), rg::confidence(0.9)};
-  const std::uint64_t n = 40000;
-  for (const std::uint64_t chunk : {1000u, 3333u, 25000u, 40000u, 97u}) {
+  const std::uint64_t n = 8000;
+  for (const std::uint64_t chunk : {200u, 667u, 5000u, 8000u, 97u}) {
     const rg::risk::var_es_aggregator prototype(n, levels);
     const rg::exec::pipeline pipeline(s.model, s.book, prototype, {.scenarios = n, .chunk_size = chunk});
     const auto serial = bytes_of(rg::exec::run(pipeline, rg::exec::serial{}));
@@ -86,9 +87,9 @@ TEST_CASE("The MPI executor's send window does not change the result", "[mpi][ex
   const boost::mpi::communicator world;
   const sample s;
   const std::vector<rg::confidence> levels{rg::confidence(0.99)};
-  const std::uint64_t n = 12345;
+  const std::uint64_t n = 4321;
   const rg::risk::var_es_aggregator prototype(n, levels);
-  const rg::exec::pipeline pipeline(s.model, s.book, prototype, {.scenarios = n, .chunk_size = 500});
+  const rg::exec::pipeline pipeline(s.model, s.book, prototype, {.scenarios = n, .chunk_size = 150});
   const auto window1 = rg::exec::run(pipeline, rg::exec::mpi(world, 1));
   const auto window16 = rg::exec::run(pipeline, rg::exec::mpi(world, 16));
   CHECK(bytes_of(window1) == bytes_of(window16));
