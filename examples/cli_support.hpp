@@ -1,8 +1,7 @@
 #pragma once
 
-// Shared by riskgrid-backtest, riskgrid-pla and riskgrid-frtb: CLI11 errors in DESIGN.md
-// §6's shape and numbers for the human tables. (riskgrid-var keeps its own copy of
-// option_error.)
+// Shared by the bundled programs: CLI11 errors in DESIGN.md §6's shape and numbers for
+// the human tables.
 
 #include <cstdio>
 #include <sstream>
@@ -24,6 +23,12 @@ inline std::string option_error(const CLI::ParseError& e) {
     while (words >> word)
       if (first.empty() || (word.starts_with("-") && !first.starts_with("-"))) first = word;
     return first + ": unknown option or unexpected argument";
+  }
+  if (dynamic_cast<const CLI::ConversionError*>(&e) != nullptr) {
+    // "Could not convert: --scenarios = abc"
+    const auto colon = what.find(": "), equals = what.find(" = ");
+    if (colon != std::string::npos && equals != std::string::npos && equals > colon)
+      return what.substr(colon + 2, equals - colon - 2) + ": expected a number, got '" + what.substr(equals + 3) + "'";
   }
   if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
     const auto space = what.find(' ');

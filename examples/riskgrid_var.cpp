@@ -33,10 +33,14 @@
 #include "riskgrid/exec/tail_pnl_job.hpp"
 #include "riskgrid/riskgrid.hpp"
 
+#include "cli_support.hpp"
+
 namespace {
 
-constexpr int exit_bad_input = 2;
-constexpr int exit_internal = 3;
+using riskgrid_cli::exit_bad_input;
+using riskgrid_cli::exit_internal;
+using riskgrid_cli::grouped;
+using riskgrid_cli::option_error;
 constexpr unsigned max_threads = 1024;
 
 struct options {
@@ -64,44 +68,6 @@ std::vector<riskgrid::confidence> parse_levels(const std::string& list) {
     levels.push_back(riskgrid::confidence::parse(item, "--confidence"));
   if (levels.empty()) throw riskgrid::input_error("--confidence", "no confidence level given");
   return levels;
-}
-
-std::string grouped(double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.2f", x);
-  const std::string plain(buffer);
-  const std::size_t sign = plain[0] == '-' ? 1 : 0;
-  const std::size_t int_digits = plain.find('.') - sign;
-  std::string out = plain.substr(0, sign);
-  for (std::size_t i = 0; i < int_digits; ++i) {
-    if (i != 0 && (int_digits - i) % 3 == 0) out += ',';
-    out += plain[sign + i];
-  }
-  return out + plain.substr(sign + int_digits);
-}
-
-// CLI11's messages reshaped to DESIGN.md §6's `error: --flag: reason` where CLI11 says
-// which option is at fault.
-std::string option_error(const CLI::ParseError& e) {
-  const std::string what = e.what();
-  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-    std::stringstream words(what.substr(what.find(':') + 1));
-    std::string word, first;
-    while (words >> word)
-      if (first.empty() || (word.starts_with("-") && !first.starts_with("-"))) first = word;
-    return first + ": unknown option or unexpected argument";
-  }
-  if (dynamic_cast<const CLI::ConversionError*>(&e) != nullptr) {
-    // "Could not convert: --scenarios = abc"
-    const auto colon = what.find(": "), equals = what.find(" = ");
-    if (colon != std::string::npos && equals != std::string::npos && equals > colon)
-      return what.substr(colon + 2, equals - colon - 2) + ": expected a number, got '" + what.substr(equals + 3) + "'";
-  }
-  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
-    const auto space = what.find(' ');
-    if (what.starts_with("--") && space != std::string::npos) return what.substr(0, space) + ": required";
-  }
-  return what;
 }
 
 // --schedule: case-insensitive, `_` and `-` ignored (as enumerations in the inputs).

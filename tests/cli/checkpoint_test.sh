@@ -33,23 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 failures=0
-report() {  # report NAME PROBLEM...: PASS when no problem is given
-  local name=$1
-  shift
-  if [[ $# -eq 0 ]]; then
-    echo "PASS $name"
-  else
-    echo "FAIL $name: $(IFS=';'; echo "$*")"
-    failures=$((failures + 1))
-  fi
-}
-
-json_value() {  # json_value FILE KEY [SUBKEY]: numbers exactly as written in the file
-  python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]), parse_float=str)
-for k in sys.argv[2:]: d = d[k]
-print(json.dumps(d))' "$@"
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # 400,000 scenarios in 100 chunks: a few seconds at 2 ranks, so the kill lands mid-run.
 chunks=100

@@ -24,22 +24,8 @@ cleanup() {
 trap cleanup EXIT
 
 failures=0
-report() {
-  local name=$1
-  shift
-  if [[ $# -eq 0 ]]; then
-    echo "PASS $name"
-  else
-    echo "FAIL $name: $(IFS=';'; echo "$*")"
-    failures=$((failures + 1))
-  fi
-}
-json_value() {
-  python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]), parse_float=str)
-for k in sys.argv[2:]: d = d[k]
-print(json.dumps(d))' "$@"
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 chunks=80
 job=(--portfolio "$data/portfolio.csv" --market "$data/market.csv" --covariance "$data/covariance.csv"

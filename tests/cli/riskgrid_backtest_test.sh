@@ -21,16 +21,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/riskgrid-backtest-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 failures=0
-report() {  # report NAME PROBLEM...: PASS when no problem is given
-  local name=$1
-  shift
-  if [[ $# -eq 0 ]]; then
-    echo "PASS $name"
-  else
-    echo "FAIL $name: $(IFS=';'; echo "$*")"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # --- the sample -----------------------------------------------------------------------------
 problems=()

@@ -23,27 +23,11 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/riskgrid-var-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 failures=0
-report() {  # report NAME PROBLEM...: PASS when no problem is given
-  local name=$1
-  shift
-  if [[ $# -eq 0 ]]; then
-    echo "PASS $name"
-  else
-    echo "FAIL $name: $(IFS=';'; echo "$*")"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 sample=(--portfolio "$data/portfolio.csv" --market "$data/market.csv"
         --covariance "$data/covariance.csv" --as-of 2026-11-25)
-
-# The JSON value of KEY in FILE, numbers exactly as written in the file (parse_float=str
-# keeps their text), so equal output means byte-identical numbers.
-json_value() {
-  python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]), parse_float=str)
-print(json.dumps(d[sys.argv[2]]))' "$1" "$2"
-}
 
 measures1=""
 # --- determinism across rank counts -----------------------------------------------------

@@ -63,22 +63,8 @@ cleanup() {
 trap cleanup EXIT
 
 failures=0
-report() {
-  local name=$1
-  shift
-  if [[ $# -eq 0 ]]; then
-    echo "PASS $name"
-  else
-    echo "FAIL $name: $(IFS=';'; echo "$*")"
-    failures=$((failures + 1))
-  fi
-}
-json_value() {
-  python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]), parse_float=str)
-for k in sys.argv[2:]: d = d[k]
-print(json.dumps(d))' "$@"
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 fail_setup() {
   echo "FAIL $1"
   for log in "$work"/munge/munged.log "$work"/slurmctld.log "$work"/slurmd.log; do
