@@ -36,11 +36,14 @@
 #include <xsimd/xsimd.hpp>
 
 // The elementary functions are forced inline: out of line, GCC passes batches through
-// memory and a pricer loses half its speed.
+// memory and a pricer loses half its speed. Sanitizer builds may define it as plain
+// `inline`: GCC 12 takes tens of minutes to instrument the forced-inline kernels.
+#if !defined(RISKGRID_SIMD_INLINE)
 #if defined(__GNUC__)
 #define RISKGRID_SIMD_INLINE inline __attribute__((always_inline))
 #else
 #define RISKGRID_SIMD_INLINE inline
+#endif
 #endif
 
 namespace riskgrid::simd {
