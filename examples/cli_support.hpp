@@ -4,6 +4,8 @@
 // the human tables.
 
 #include <cstdio>
+#include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -35,6 +37,20 @@ inline std::string option_error(const CLI::ParseError& e) {
     if (what.starts_with("--") && space != std::string::npos) return what.substr(0, space) + ": required";
   }
   return what;
+}
+
+/// Parses the command line. Returns the exit status when the program should stop now:
+/// 0 after --help or --version, exit_bad_input after one `error: --flag: reason` line.
+inline std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "error: " << option_error(e) << '\n';
+    return exit_bad_input;
+  }
+  return std::nullopt;
 }
 
 /// `x` with `decimals` digits after the point and thousands separators.

@@ -41,14 +41,7 @@ int run(int argc, char** argv) {
   app.add_option("--out", o.out, "results JSON file");
   app.add_flag("--quiet", o.quiet, "print nothing but errors");
   app.set_version_flag("--version", riskgrid::version_string);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "error: " << riskgrid_cli::option_error(e) << '\n';
-    return exit_bad_input;
-  }
+  if (const auto stop = riskgrid_cli::parse_command_line(app, argc, argv)) return *stop;
   try {
     const auto in = riskgrid::io::load_pla(o.input);
     const auto rows = in.hpl.size();
