@@ -100,36 +100,8 @@ grep -q -- '--input' "$work/help.stdout" || problems+=("--help does not list --i
 report "--version and --help" ${problems[@]+"${problems[@]}"}
 
 # --- bad input ------------------------------------------------------------------------------
-# expect_error NAME PREFIX ARGS...: runs the program with ARGS --out FILE, without and then
-# with an older FILE; requires status 2, empty stdout, one stderr line starting with
-# PREFIX, FILE neither created nor changed, and no file left beside it.
-expect_error() {
-  local name=$1 prefix=$2
-  shift 2
-  local dir=$work/error-out target=$work/error-out/result.json problems=() round rc errors extra
-  for round in fresh older; do
-    rm -rf "$dir"
-    mkdir "$dir"
-    if [[ $round == older ]]; then printf '{"older": "output"}\n' >"$target"; fi
-    rc=0
-    "$bt" "$@" --out "$target" >"$work/error.stdout" 2>"$work/error.stderr" || rc=$?
-    [[ $rc -eq 2 ]] || problems+=("$round: exit status $rc, expected 2")
-    [[ ! -s $work/error.stdout ]] || problems+=("$round: stdout not empty: $(head -n 1 "$work/error.stdout")")
-    errors=$(cat "$work/error.stderr")
-    [[ $(wc -l <"$work/error.stderr") -eq 1 ]] ||
-      problems+=("$round: $(wc -l <"$work/error.stderr") lines on stderr, expected 1: $errors")
-    [[ $errors == "$prefix"* ]] || problems+=("$round: stderr '$errors' does not start with '$prefix'")
-    if [[ $round == fresh ]]; then
-      [[ ! -e $target ]] || problems+=("fresh: created the output file")
-    else
-      [[ $(cat "$target" 2>/dev/null) == '{"older": "output"}' ]] || problems+=("older: the existing output file changed")
-    fi
-    extra=$(cd "$dir" && ls -A | grep -v -x result.json || true)
-    [[ -z $extra ]] || problems+=("$round: left files beside the output: $extra")
-  done
-  report "$name" ${problems[@]+"${problems[@]}"}
-  echo "     stderr: $(head -n 1 "$work/error.stderr")"
-}
+# refuses NAME PREFIX ARGS...: lib.sh's expect_error with this program as the launcher.
+refuses() { expect_error "$1" "$2" "$bt" -- "${@:3}"; }
 
 # Copies of the sample with one defect on data row 40: the file line is 42 (a comment
 # and the header come first), 43 with the extra comment the copies add after the header.
@@ -152,18 +124,18 @@ short_row=$(defect short-row.csv 'NF = 3')
 printf 'date,pnl,var_99\n2026-01-02,1,2\n' >"$work/no-var975.csv"
 printf '# nothing but a header\ndate,pnl,var_99,var_975\n' >"$work/empty.csv"
 
-expect_error "a missing file" "error: $work/none.csv: cannot open file" --input "$work/none.csv"
-expect_error "a malformed P&L names the file and its physical line" \
+refuses "a missing file" "error: $work/none.csv: cannot open file" --input "$work/none.csv"
+refuses "a malformed P&L names the file and its physical line" \
   "error: $bad_number:43: pnl: expected a finite decimal number, got '12abc'" --input "$bad_number"
-expect_error "an impossible date" "error: $bad_date:43: date: expected a date YYYY-MM-DD" --input "$bad_date"
-expect_error "a date not after the previous one" "error: $repeated_date:43: date: dates must be strictly increasing" \
+refuses "an impossible date" "error: $bad_date:43: date: expected a date YYYY-MM-DD" --input "$bad_date"
+refuses "a date not after the previous one" "error: $repeated_date:43: date: dates must be strictly increasing" \
   --input "$repeated_date"
-expect_error "a row with too few fields" "error: $short_row:43: expected 5 fields, got 3" --input "$short_row"
-expect_error "a missing required column" "error: $work/no-var975.csv:1: missing required column 'var_975'" \
+refuses "a row with too few fields" "error: $short_row:43: expected 5 fields, got 3" --input "$short_row"
+refuses "a missing required column" "error: $work/no-var975.csv:1: missing required column 'var_975'" \
   --input "$work/no-var975.csv"
-expect_error "no data row" "error: $work/empty.csv: no data row" --input "$work/empty.csv"
-expect_error "no --input" "error: --input: required"
-expect_error "an unknown option" "error: --no-such-option: " --input "$sample" --no-such-option
+refuses "no data row" "error: $work/empty.csv: no data row" --input "$work/empty.csv"
+refuses "no --input" "error: --input: required"
+refuses "an unknown option" "error: --no-such-option: " --input "$sample" --no-such-option
 
 if [[ $failures -ne 0 ]]; then
   echo "riskgrid_backtest_test: $failures check(s) FAILED"

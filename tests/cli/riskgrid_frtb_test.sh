@@ -229,39 +229,8 @@ fi
 report "a planted crash is found: the earliest window that holds it, with its dates" ${problems[@]+"${problems[@]}"}
 
 # --- bad input ------------------------------------------------------------------------------
-# expect_error NAME PREFIX ARGS...: runs riskgrid-frtb ARGS... --out FILE without and then
-# with an older FILE; requires status 2, nothing on stdout, exactly one line on stderr
-# starting with PREFIX, FILE neither created nor changed and nothing left beside it.
-expect_error() {
-  local name=$1 prefix=$2
-  shift 2
-  local dir=$work/error-out
-  local target=$dir/result.json
-  local problems=() round rc errors
-  for round in fresh older; do
-    rm -rf "$dir"
-    mkdir "$dir"
-    if [[ $round == older ]]; then printf '{"older": "output"}\n' >"$target"; fi
-    rc=0
-    "$frtb" "$@" --out "$target" >"$work/error.stdout" 2>"$work/error.stderr" || rc=$?
-    [[ $rc -eq 2 ]] || problems+=("$round: exit status $rc, expected 2")
-    [[ ! -s $work/error.stdout ]] || problems+=("$round: stdout not empty: $(head -n 1 "$work/error.stdout")")
-    errors=$(cat "$work/error.stderr")
-    [[ $(wc -l <"$work/error.stderr") -eq 1 ]] ||
-      problems+=("$round: $(wc -l <"$work/error.stderr") lines on stderr, expected 1: $errors")
-    [[ $errors == "$prefix"* ]] || problems+=("$round: stderr '$errors' does not start with '$prefix'")
-    if [[ $round == fresh ]]; then
-      [[ ! -e $target ]] || problems+=("fresh: created the output file")
-    else
-      [[ $(cat "$target" 2>/dev/null) == '{"older": "output"}' ]] || problems+=("older: the existing output file changed")
-    fi
-    local extra
-    extra=$(cd "$dir" && ls -A | grep -v -x result.json || true)
-    [[ -z $extra ]] || problems+=("$round: left files beside the output: $extra")
-  done
-  report "$name" ${problems[@]+"${problems[@]}"}
-  echo "     stderr: $(head -n 1 "$work/error.stderr")"
-}
+# refuses NAME PREFIX ARGS...: lib.sh's expect_error with this program as the launcher.
+refuses() { expect_error "$1" "$2" "$frtb" -- "${@:3}"; }
 
 bad=$work/bad
 mkdir "$bad"
@@ -283,36 +252,36 @@ grep -v '^EQ.NVDA.SPOT,' "$data/factors.csv" >"$bad/unclassified.csv"
 cut -d, -f1,3- "$data/history.csv" >"$bad/no_aapl.csv"
 head -n 200 "$data/history.csv" >"$bad/short.csv"
 
-expect_error "--factors missing" "error: --factors: required" \
+refuses "--factors missing" "error: --factors: required" \
   --portfolio "$data/portfolio.csv" --market "$data/market.csv" --as-of 2026-11-25 \
   --current-history "$data/history.csv" --stress-history "$data/history.csv"
 sample_with --as-of 2026-02-30
-expect_error "--as-of 2026-02-30" "error: --as-of: " "${args[@]}"
+refuses "--as-of 2026-02-30" "error: --as-of: " "${args[@]}"
 sample_with --base-ccy usd
-expect_error "--base-ccy usd" "error: --base-ccy: " "${args[@]}"
-expect_error "an unknown option" "error: " "${sample[@]}" --no-such-option
+refuses "--base-ccy usd" "error: --base-ccy: " "${args[@]}"
+refuses "an unknown option" "error: " "${sample[@]}" --no-such-option
 sample_with --factors "$work/none.csv"
-expect_error "a missing file" "error: $work/none.csv: " "${args[@]}"
+refuses "a missing file" "error: $work/none.csv: " "${args[@]}"
 sample_with --factors "$bad/class.csv"
-expect_error "an unknown risk class names the file, its physical line and the value" \
+refuses "an unknown risk class names the file, its physical line and the value" \
   "error: $bad/class.csv:23: risk_class: expected ir, credit, equity, fx or commodity, got 'rates'" "${args[@]}"
 [[ -n $bad_factor ]] || report "the bad factors file is built as intended" "line 23 is empty"
 sample_with --factors "$bad/horizon.csv"
-expect_error "a liquidity horizon of 30 days" \
+refuses "a liquidity horizon of 30 days" \
   "error: $bad/horizon.csv:5: liquidity_horizon: expected 10, 20, 40, 60 or 120" "${args[@]}"
 sample_with --factors "$bad/duplicate.csv"
-expect_error "a duplicate factor" \
+refuses "a duplicate factor" \
   "error: $bad/duplicate.csv:$duplicate_line: factor: duplicate factor '$first_factor' (first on line 2)" "${args[@]}"
 sample_with --factors "$bad/no_reduced.csv"
-expect_error "a missing column" "error: $bad/no_reduced.csv:1: missing required column 'reduced_set'" "${args[@]}"
+refuses "a missing column" "error: $bad/no_reduced.csv:1: missing required column 'reduced_set'" "${args[@]}"
 sample_with --factors "$bad/unclassified.csv"
-expect_error "a history factor missing from factors.csv" \
+refuses "a history factor missing from factors.csv" \
   "error: $data/history.csv:1: factor 'EQ.NVDA.SPOT' is not classified in $bad/unclassified.csv" "${args[@]}"
 sample_with --stress-history "$bad/no_aapl.csv"
-expect_error "a stress history without a reduced-set factor" \
+refuses "a stress history without a reduced-set factor" \
   "error: $bad/no_aapl.csv:1: no column for reduced-set factor 'EQ.AAPL.SPOT'" "${args[@]}"
 sample_with --current-history "$bad/short.csv"
-expect_error "a current history shorter than 250 rows" "error: $bad/short.csv: 199 rows of shocks" "${args[@]}"
+refuses "a current history shorter than 250 rows" "error: $bad/short.csv: 199 rows of shocks" "${args[@]}"
 
 if [[ $failures -ne 0 ]]; then
   echo "riskgrid_frtb_test: $failures check(s) FAILED"

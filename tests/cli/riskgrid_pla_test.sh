@@ -88,36 +88,8 @@ grep -q -- '--input' "$work/help.stdout" || problems+=("--help does not list --i
 report "--version and --help" ${problems[@]+"${problems[@]}"}
 
 # --- bad input ------------------------------------------------------------------------------
-# expect_error NAME PREFIX ARGS...: runs the program with ARGS --out FILE, without and then
-# with an older FILE; requires status 2, empty stdout, one stderr line starting with
-# PREFIX, FILE neither created nor changed, and no file left beside it.
-expect_error() {
-  local name=$1 prefix=$2
-  shift 2
-  local dir=$work/error-out target=$work/error-out/result.json problems=() round rc errors extra
-  for round in fresh older; do
-    rm -rf "$dir"
-    mkdir "$dir"
-    if [[ $round == older ]]; then printf '{"older": "output"}\n' >"$target"; fi
-    rc=0
-    "$pla" "$@" --out "$target" >"$work/error.stdout" 2>"$work/error.stderr" || rc=$?
-    [[ $rc -eq 2 ]] || problems+=("$round: exit status $rc, expected 2")
-    [[ ! -s $work/error.stdout ]] || problems+=("$round: stdout not empty: $(head -n 1 "$work/error.stdout")")
-    errors=$(cat "$work/error.stderr")
-    [[ $(wc -l <"$work/error.stderr") -eq 1 ]] ||
-      problems+=("$round: $(wc -l <"$work/error.stderr") lines on stderr, expected 1: $errors")
-    [[ $errors == "$prefix"* ]] || problems+=("$round: stderr '$errors' does not start with '$prefix'")
-    if [[ $round == fresh ]]; then
-      [[ ! -e $target ]] || problems+=("fresh: created the output file")
-    else
-      [[ $(cat "$target" 2>/dev/null) == '{"older": "output"}' ]] || problems+=("older: the existing output file changed")
-    fi
-    extra=$(cd "$dir" && ls -A | grep -v -x result.json || true)
-    [[ -z $extra ]] || problems+=("$round: left files beside the output: $extra")
-  done
-  report "$name" ${problems[@]+"${problems[@]}"}
-  echo "     stderr: $(head -n 1 "$work/error.stderr")"
-}
+# refuses NAME PREFIX ARGS...: lib.sh's expect_error with this program as the launcher.
+refuses() { expect_error "$1" "$2" "$pla" -- "${@:3}"; }
 
 # Copies of the sample with one defect on data row 40: file line 43 (the sample's
 # comment and header, then a comment the copy adds).
@@ -139,18 +111,18 @@ repeated_date=$(defect repeated-date.csv '$1 = "2025-08-20"')
 printf 'date,hpl,rtpl\n2026-01-02,1,1\n2026-01-05,1,2\n2026-01-06,1,3\n' >"$work/constant.csv"
 printf 'date,hpl\n2026-01-02,1\n' >"$work/no-rtpl.csv"
 
-expect_error "a missing file" "error: $work/none.csv: cannot open file" --input "$work/none.csv"
-expect_error "an out-of-range number names the file and its physical line" \
+refuses "a missing file" "error: $work/none.csv: cannot open file" --input "$work/none.csv"
+refuses "an out-of-range number names the file and its physical line" \
   "error: $bad_number:43: rtpl: expected a finite decimal number, got '1e999'" --input "$bad_number"
-expect_error "a missing HPL" "error: $missing:43: hpl: missing value" --input "$missing"
-expect_error "a date not after the previous one" "error: $repeated_date:43: date: dates must be strictly increasing" \
+refuses "a missing HPL" "error: $missing:43: hpl: missing value" --input "$missing"
+refuses "a date not after the previous one" "error: $repeated_date:43: date: dates must be strictly increasing" \
   --input "$repeated_date"
-expect_error "a missing required column" "error: $work/no-rtpl.csv:1: missing required column 'rtpl'" \
+refuses "a missing required column" "error: $work/no-rtpl.csv:1: missing required column 'rtpl'" \
   --input "$work/no-rtpl.csv"
-expect_error "a constant HPL (Spearman undefined)" "error: $work/constant.csv: Spearman correlation undefined" \
+refuses "a constant HPL (Spearman undefined)" "error: $work/constant.csv: Spearman correlation undefined" \
   --input "$work/constant.csv"
-expect_error "no --input" "error: --input: required"
-expect_error "an unknown option" "error: --no-such-option: " --input "$sample" --no-such-option
+refuses "no --input" "error: --input: required"
+refuses "an unknown option" "error: --no-such-option: " --input "$sample" --no-such-option
 
 if [[ $failures -ne 0 ]]; then
   echo "riskgrid_pla_test: $failures check(s) FAILED"
