@@ -227,4 +227,46 @@ BENCHMARK(simd_normal_pairs_across_scenarios<xsimd::batch<double, xsimd::avx512f
     ->Name("simd_normal_pairs_across_scenarios/avx512f");
 #endif
 
+// The Gaussian model's layout since 0.3: the uniforms of 64 draws × 64 scenarios
+// (uniform_pair_lanes), then Φ⁻¹ over the block with its tail lanes gathered into dense
+// batches (inverse_normal_cdf_in_place). Same bits as the pair benchmark above.
+template <class V>
+void simd_normal_block_across_scenarios(benchmark::State& state) {
+  using U = riskgrid::random::lane_word_t<V>;
+  constexpr std::size_t lanes = riskgrid::random::lane_count_v<V>;
+  constexpr std::size_t scenarios = 64, draws = 64;
+  const philox_stream stream(42u);
+  alignas(64) std::array<double, scenarios * draws> z{};
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    for (std::size_t s = 0; s < scenarios; s += lanes) {
+      const U ids = riskgrid::random::iota_lanes<U>(first + s);
+      for (std::uint64_t b = 0; b < draws / 2; ++b) {
+        const auto pair = riskgrid::random::uniform_pair_lanes<V>(stream, ids, b);
+        if constexpr (lanes == 1) {
+          z[2 * b * scenarios + s] = pair.first;
+          z[(2 * b + 1) * scenarios + s] = pair.second;
+        } else {
+          pair.first.store_unaligned(z.data() + 2 * b * scenarios + s);
+          pair.second.store_unaligned(z.data() + (2 * b + 1) * scenarios + s);
+        }
+      }
+    }
+    riskgrid::random::inverse_normal_cdf_in_place<V>(z);
+    benchmark::DoNotOptimize(z.data());
+    benchmark::ClobberMemory();
+    first += scenarios;
+  }
+  count_items(state, scenarios * draws);
+}
+BENCHMARK(simd_normal_block_across_scenarios<double>)->Name("simd_normal_block_across_scenarios/scalar");
+#if XSIMD_WITH_AVX2
+BENCHMARK(simd_normal_block_across_scenarios<xsimd::batch<double, xsimd::avx2>>)
+    ->Name("simd_normal_block_across_scenarios/avx2");
+#endif
+#if XSIMD_WITH_AVX512F
+BENCHMARK(simd_normal_block_across_scenarios<xsimd::batch<double, xsimd::avx512f>>)
+    ->Name("simd_normal_block_across_scenarios/avx512f");
+#endif
+
 }  // namespace

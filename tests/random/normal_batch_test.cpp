@@ -84,6 +84,29 @@ TEST_CASE("inverse_normal_cdf gives the same bits for double and every SIMD widt
   });
 }
 
+TEST_CASE("inverse_normal_cdf_in_place gives inverse_normal_cdf's bits for every width and length",
+          "[random][normal_batch]") {
+  const std::vector<double> p = probabilities();
+  const std::vector<double> reference = quantiles<double>(p);
+  for_each_width([&]<class V>(const char* width) {
+    // The whole grid (pieces of 1,024 with tails crossing them), and short ragged blocks
+    // whose tails do not fill a batch.
+    for (const std::size_t length : {p.size(), std::size_t{1}, std::size_t{13}, std::size_t{1031}}) {
+      for (std::size_t begin = 0; begin + length <= p.size(); begin += std::max<std::size_t>(length, 50'021)) {
+        std::vector<double> x(p.begin() + static_cast<std::ptrdiff_t>(begin),
+                              p.begin() + static_cast<std::ptrdiff_t>(begin + length));
+        rr::inverse_normal_cdf_in_place<V>(x);
+        std::size_t mismatches = 0;
+        for (std::size_t i = 0; i < length; ++i) {
+          mismatches += std::bit_cast<std::uint64_t>(x[i]) != std::bit_cast<std::uint64_t>(reference[begin + i]) ? 1 : 0;
+        }
+        INFO("width " << width << ", block [" << begin << ", " << begin + length << ")");
+        CHECK(mismatches == 0);
+      }
+    }
+  });
+}
+
 TEST_CASE("Every SIMD width of inverse_normal_cdf agrees with Boost.Math to 1e-15 relative",
           "[random][normal_batch]") {
   const std::vector<double> p = probabilities();

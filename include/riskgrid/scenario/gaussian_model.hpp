@@ -186,22 +186,42 @@ class gaussian_model {
       }
       return;
     }
-    const bool antithetic = options_.variates == variates::antithetic;
+    // Uniforms first, then Φ⁻¹ over the whole block (its tail lanes gathered into dense
+    // batches), then the antithetic signs: the bits of standard_normal_pair_lanes.
     for (std::size_t s = 0; s < padded; s += lanes) {
       const U scenario = random::iota_lanes<U>(first + s);
-      const U ids = antithetic ? U(scenario >> 1) : scenario;
-      // Antithetic odd scenarios: flip the sign bit (exact negation).
-      const U sign = antithetic ? U((U(std::uint64_t{0}) - (scenario & U(std::uint64_t{1}))) & U(std::uint64_t{1} << 63))
-                                : U(std::uint64_t{0});
+      const U ids = options_.variates == variates::antithetic ? U(scenario >> 1) : scenario;
       for (std::size_t k = k0; k < k0 + draws; k += 2) {
-        const auto pair = random::standard_normal_pair_lanes<V>(stream_, ids, k >> 1);
-        store(flip_sign<V>(pair.first, sign), z.data() + (k - k0) * sub_block + s);
+        const auto pair = random::uniform_pair_lanes<V>(stream_, ids, k >> 1);
+        store(pair.first, z.data() + (k - k0) * sub_block + s);
         // k0 and chunk_draws are even, so k + 1 stays in the chunk unless k + 1 = rank.
-        if (k + 1 < k0 + draws) store(flip_sign<V>(pair.second, sign), z.data() + (k + 1 - k0) * sub_block + s);
+        if (k + 1 < k0 + draws) store(pair.second, z.data() + (k + 1 - k0) * sub_block + s);
+      }
+    }
+    if (padded == sub_block) {
+      random::inverse_normal_cdf_in_place<V>(std::span<double>(z.data(), draws * sub_block));
+    } else {
+      for (std::size_t k = 0; k < draws; ++k) {
+        random::inverse_normal_cdf_in_place<V>(std::span<double>(z.data() + k * sub_block, padded));
+      }
+    }
+    if (options_.variates != variates::antithetic) return;
+    for (std::size_t s = 0; s < padded; s += lanes) {
+      // Odd scenarios: flip the sign bit (exact negation).
+      const U scenario = random::iota_lanes<U>(first + s);
+      const U sign = U((U(std::uint64_t{0}) - (scenario & U(std::uint64_t{1}))) & U(std::uint64_t{1} << 63));
+      for (std::size_t k = 0; k < draws; ++k) {
+        double* const at = z.data() + k * sub_block + s;
+        store(flip_sign<V>(load<V>(at), sign), at);
       }
     }
   }
 
+  template <class V>
+  [[nodiscard]] static V load(const double* p) noexcept {
+    if constexpr (simd::is_batch_v<V>) return V::load_unaligned(p);
+    else return *p;
+  }
   template <class V>
   static void store(const V& x, double* p) noexcept {
     if constexpr (simd::is_batch_v<V>) x.store_unaligned(p);
