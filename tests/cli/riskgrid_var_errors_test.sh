@@ -93,7 +93,7 @@ expect_error "a malformed number names the file and its physical line" \
   "${with_bad_market[@]}"
 expect_error "--confidence 1.5" "error: --confidence: " "$var" -- "${sample[@]}" --confidence 1.5
 expect_error "--tail-csv in a missing directory leaves --out untouched" "error: $work/no-such-dir/tail.csv: " \
-  "$var" -- "${sample[@]}" --scenarios 2000 --tail-csv "$work/no-such-dir/tail.csv"
+  "$var" -- "${sample[@]}" --scenarios 2000 --quiet --tail-csv "$work/no-such-dir/tail.csv"
 expect_error "--confidence 0.99,abc" "error: --confidence: " "$var" -- "${sample[@]}" --confidence 0.99,abc
 expect_error "--scenarios 0" "error: --scenarios: " "$var" -- "${sample[@]}" --scenarios 0
 expect_error "--as-of 2026-02-30" "error: --as-of: " "$var" -- \
