@@ -24,10 +24,12 @@
 #include <boost/mpi/collectives/all_reduce.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
+#include <xsimd/xsimd.hpp>
 
 #include "riskgrid/exec/attribution_job.hpp"
 #include "riskgrid/exec/checkpoint.hpp"
 #include "riskgrid/exec/elastic.hpp"
+#include "riskgrid/exec/incremental_job.hpp"
 #include "riskgrid/exec/mpi.hpp"
 #include "riskgrid/exec/progress.hpp"
 #include "riskgrid/exec/tail_pnl_job.hpp"
@@ -58,6 +60,9 @@ struct options {
   double claim_ttl = 300.0;  // --claim-ttl seconds
   std::string attribution = "full";  // --attribution full|components|none
   std::string tail_csv;              // --tail-csv FILE: the worst scenarios by desk
+  std::string pla_csv;               // --pla-csv FILE: date, hpl, rtpl per scenario (dated models)
+  std::string incremental = "none";  // --incremental none|desks|trades|all|ID,ID,...
+  std::string plot;                  // --plot FILE.svg: histogram of the P&L with VaR/ES marked
 };
 
 std::vector<riskgrid::confidence> parse_levels(const std::string& list) {
@@ -90,11 +95,54 @@ struct job {
   std::vector<riskgrid::portfolio::trade> trades;
   riskgrid::portfolio::book_options book_options;
   std::string attribution = "full";  // folded --attribution
+  // --incremental: the desks (indices in book.desks()) and trades (book indices) whose
+  // incremental VaR/ES the run computes, and the selection's canonical text.
+  std::vector<std::size_t> incremental_desks, incremental_trades;
+  std::string incremental_key;
   std::vector<riskgrid::confidence> levels;
   riskgrid::exec::schedule schedule = riskgrid::exec::schedule::static_cyclic;
   unsigned threads = 1;
   std::string repair_note;  // what --repair-correlation did, for stderr
 };
+
+// --incremental: none, desks (every desk), trades (every trade), all (both), or a
+// comma-separated list of trade ids. The keywords are matched like enumerations, so they
+// shadow trade ids of the same spelling; list entries are exact, case-sensitive ids.
+void parse_incremental(const options& o, job& j) {
+  const auto& book = *j.book;
+  const auto key = riskgrid::portfolio::detail::fold_enum(o.incremental);
+  const bool desks = key == "desks" || key == "all", trades = key == "trades" || key == "all";
+  if (key != "none" && j.attribution == "none")
+    throw riskgrid::input_error("--incremental", "needs --attribution full or components, got --attribution none");
+  if (desks)
+    for (std::size_t d = 0; d < book.desks().size(); ++d) j.incremental_desks.push_back(d);
+  if (trades)
+    for (std::size_t t = 0; t < book.size(); ++t) j.incremental_trades.push_back(t);
+  if (key != "none" && !desks && !trades) {
+    std::stringstream in(o.incremental);
+    std::string id;
+    std::vector<bool> listed(book.size(), false);
+    while (std::getline(in, id, ',')) {
+      const auto first = id.find_first_not_of(" \t"), last = id.find_last_not_of(" \t");
+      id = first == std::string::npos ? std::string() : id.substr(first, last - first + 1);
+      if (id.empty())
+        throw riskgrid::input_error("--incremental", "expected none, desks, trades, all or trade ids separated by commas, got '" +
+                                                         o.incremental + "'");
+      const auto it = std::find_if(book.trades().begin(), book.trades().end(), [&](const auto& t) { return t.id == id; });
+      if (it == book.trades().end())
+        throw riskgrid::input_error("--incremental", "no trade '" + id + "' in " + o.portfolio);
+      const auto t = static_cast<std::size_t>(it - book.trades().begin());
+      if (listed[t]) throw riskgrid::input_error("--incremental", "trade '" + id + "' listed twice");
+      listed[t] = true;
+      j.incremental_trades.push_back(t);
+    }
+    if (j.incremental_trades.empty() || o.incremental.back() == ',')
+      throw riskgrid::input_error("--incremental", "expected none, desks, trades, all or trade ids separated by commas, got '" +
+                                                       o.incremental + "'");
+  }
+  for (const auto d : j.incremental_desks) j.incremental_key.append("desk ").append(book.desks()[d]).append("\n");
+  for (const auto t : j.incremental_trades) j.incremental_key.append("trade ").append(book.trades()[t].id).append("\n");
+}
 
 // Everything that can fail on bad input, before any collective.
 void load(const options& o, int ranks, bool threads_given, bool scenarios_given, job& j) {
@@ -198,6 +246,7 @@ void load(const options& o, int ranks, bool threads_given, bool scenarios_given,
   if (mode != "full" && mode != "components" && mode != "none")
     throw riskgrid::input_error("--attribution", "expected full, components or none, got '" + o.attribution + "'");
   j.attribution = mode;
+  parse_incremental(o, j);
 }
 
 // A CSV field, quoted per RFC 4180 when it holds a comma, a quote or a line break.
@@ -232,6 +281,69 @@ std::string tail_table(const std::vector<std::string>& desks, const std::vector<
   return out;
 }
 
+// --plot: bins by Rice's rule, ceil(2·N^(1/3)), kept within 10 … 100 so the bars stay
+// readable; integer arithmetic, so every rank and build agrees.
+std::size_t plot_bins(std::uint64_t scenarios) {
+  std::size_t bins = 10;
+  while (bins < 100 && static_cast<std::uint64_t>(bins) * bins * bins < 8 * scenarios) ++bins;
+  return bins;
+}
+
+// "0.975" → "97.5%": the confidence as written, in percent (the decimal point moved, no
+// arithmetic); a level not written as 0.ddd is shown as written.
+std::string percent_text(const riskgrid::confidence& level) {
+  const std::string text = level.text();
+  if (!text.starts_with("0.")) return text;
+  std::string digits = text.substr(2);
+  while (digits.size() < 2) digits += '0';
+  std::string whole = digits.substr(0, 2);
+  if (whole[0] == '0') whole.erase(0, 1);
+  return whole + (digits.size() > 2 ? "." + digits.substr(2) : std::string()) + "%";
+}
+
+// The SVG of --plot: a P&L axis (gains to the right), so VaR and ES, positive losses,
+// are drawn at −VaR and −ES; only inputs and results enter, never ranks or timing.
+std::string plot_svg(const options& o, const job& j, const std::vector<riskgrid::risk::var_es_result>& measures,
+                     const riskgrid::risk::histogram_aggregator& histogram) {
+  const std::string model = riskgrid::portfolio::detail::fold_enum(o.model);
+  riskgrid::io::svg_histogram_options plot;
+  plot.title = "riskgrid-var: " + o.model + " model, N = " + grouped(static_cast<double>(j.scenarios), 0) +
+               " scenarios, " + std::to_string(o.horizon_days) + "-day horizon";
+  plot.subtitle = "Portfolio P&L in " + o.base_ccy + ": " + std::to_string(j.book->size()) + " trades, as of " + o.as_of +
+                  (model == "historical" || model == "filteredhistorical" ? std::string()
+                                                                            : ", seed " + std::to_string(o.seed)) +
+                  "; " + std::to_string(histogram.counts().size()) + " bins from the worst to the best scenario";
+  plot.x_label = "P&L (" + o.base_ccy + "), losses to the left; lines at \u2212VaR and \u2212ES";
+  static const char* const dashes[] = {"", "7 4", "2 3"};
+  // Whole units for the usual sizes; cents when a whole unit would hide the figure.
+  const auto amount = [&](double x) { return grouped(x, std::abs(x) >= 1000.0 ? 0 : 2) + " " + o.base_ccy; };
+  for (std::size_t l = 0; l < measures.size(); ++l) {
+    const auto& m = measures[l];
+    const std::string level = percent_text(m.confidence), dash = dashes[std::min<std::size_t>(l, 2)];
+    plot.markers.push_back({-m.var, "VaR " + level, "VaR " + level + " = " + amount(m.var),
+                            "#c0392b", dash});
+    plot.markers.push_back({-m.es, "ES " + level, "ES " + level + " = " + amount(m.es),
+                            "#6c3483", dash});
+  }
+  return riskgrid::io::svg_histogram(histogram, plot);
+}
+
+// --pla-csv: the book of the portfolio's delta-gamma sensitivities (bump-and-revalue on
+// the base market, portfolio/sensitivities.hpp) in the factors the model shocks; the
+// others never move under this model, in the HPL either. Only a model whose scenarios
+// are dated days can feed the PLA test.
+riskgrid::portfolio::book risk_theoretical_book(const options& o, const job& j) {
+  const bool dated = std::visit(
+      [](const auto& m) { return requires { m.scenario_date(riskgrid::scenario_id{0}); }; }, *j.model);
+  if (!dated)
+    throw riskgrid::input_error("--pla-csv", "needs a model with dated scenarios (historical or filtered-historical), got --model " +
+                                                 o.model);
+  const auto& factors = std::visit([](const auto& m) -> const rs::factor_set& { return m.factors(); }, *j.model);
+  auto trades = riskgrid::portfolio::to_sensitivity_trades(riskgrid::portfolio::sensitivities(j.trades, j.market, j.book_options));
+  std::erase_if(trades, [&](const riskgrid::portfolio::trade& t) { return !factors.find(t.factor); });
+  return riskgrid::portfolio::book(trades, j.market, factors, j.book_options);
+}
+
 // Everything that changes the bits of a chunk state, for --checkpoint: two runs share
 // records iff these entries are equal. Options this function does not know (added
 // later) enter as given, so a new option can only make the check stricter.
@@ -263,7 +375,7 @@ riskgrid::exec::job_manifest manifest_of(const options& o, const job& j, const C
       "--lambda", "--sobol", "--antithetic", "--scenarios", "--confidence", "--seed", "--horizon-days",
       "--chunk-size",
       // These change how and where the run happens, never its bits.
-      "--threads", "--schedule", "--out", "--quiet", "--checkpoint", "--elastic", "--claim-ttl", "--attribution", "--tail-csv", "--help",
+      "--threads", "--schedule", "--out", "--quiet", "--checkpoint", "--elastic", "--claim-ttl", "--attribution", "--incremental", "--tail-csv", "--plot", "--pla-csv", "--help",
       "--version"};
   for (const CLI::Option* option : app.get_options()) {
     const std::string name = option->get_name();
@@ -318,9 +430,20 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   app.add_option("--tail-csv", o.tail_csv,
                  "CSV of the worst scenarios (the ES tail of the lowest confidence): rank, scenario, date "
                  "(historical models), P&L, the desks losing most, and the P&L of every desk");
+  app.add_option("--pla-csv", o.pla_csv,
+                 "pla.csv for riskgrid-pla: date, hypothetical P&L (full revaluation) and risk-theoretical P&L "
+                 "(delta-gamma from bump-and-revalue sensitivities) of every scenario (historical, filtered-historical)");
+  app.add_option("--plot", o.plot,
+                 "SVG histogram of the portfolio P&L (base currency, losses to the left) with -VaR and -ES "
+                 "marked; costs one more pass over the scenarios");
   app.add_option("--attribution", o.attribution,
                  "per desk and trade: full (Euler components and each desk's own VaR/ES, one extra pass "
                  "over the scenarios), components (components only, a pass over the tail scenarios), none")
+      ->capture_default_str();
+  app.add_option("--incremental", o.incremental,
+                 "incremental VaR/ES, VaR(P) - VaR(P without the position), exact on the same scenarios: "
+                 "none, desks, trades, all (desks and trades) or trade ids separated by commas; one more "
+                 "pass over all scenarios, whatever the number of positions")
       ->capture_default_str();
   app.add_flag("--quiet", o.quiet, "print nothing but errors (no table, no progress)");
   app.add_option("--checkpoint", o.checkpoint,
@@ -329,7 +452,8 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
                "with --checkpoint: share the directory with other launches, claiming chunks (docs/cluster.md)");
   app.add_option("--claim-ttl", o.claim_ttl, "--elastic: seconds after which another launch takes over a claim")
       ->capture_default_str();
-  app.set_version_flag("--version", riskgrid::version_string);
+  // The SIMD architecture compiled in, so that builds for different CPUs can be told apart.
+  app.set_version_flag("--version", std::string(riskgrid::version_string) + " (simd " + xsimd::default_arch::name() + ")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -343,8 +467,10 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   job j;
   std::string failure;
   std::optional<riskgrid::exec::checkpoint_store> store;
+  std::optional<riskgrid::portfolio::book> pla_book;  // --pla-csv
   try {
     load(o, world.size(), threads_option->count() != 0, scenarios_option->count() != 0, j);
+    if (!o.pla_csv.empty()) pla_book.emplace(risk_theoretical_book(o, j));
     if (o.elastic && o.checkpoint.empty()) throw riskgrid::input_error("--elastic", "requires --checkpoint DIR");
     if (!(o.claim_ttl > 0.0 && o.claim_ttl < 1e9))
       throw riskgrid::input_error("--claim-ttl", "expected a number of seconds > 0, got " + riskgrid::to_shortest(o.claim_ttl));
@@ -442,6 +568,14 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
       for (std::size_t t = 0; t < book.size(); ++t) {
         const double var = sums.component(tail_plan, t, 2 * l + 1), es = sums.component(tail_plan, t, 2 * l);
         a.trades.push_back({book.trades()[t].id, var, es, std::nullopt, std::nullopt});
+        // Marginal per unit of quantity (bonds and swaps: empty = 1); a sensitivity trade
+        // has no quantity, only its delta and gamma.
+        const auto& trade = j.trades[t];
+        const auto quantity = trade.type == riskgrid::portfolio::trade_type::sensitivity
+                                  ? std::optional<double>()
+                                  : std::optional<double>(trade.quantity.value_or(1.0));
+        a.trades.back().marginal_var = riskgrid::risk::marginal_per_unit(var, quantity);
+        a.trades.back().marginal_es = riskgrid::risk::marginal_per_unit(es, quantity);
         a.desks[book.desk_of(t)].component_var += var;
         a.desks[book.desk_of(t)].component_es += es;
       }
@@ -471,6 +605,44 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
         for (std::size_t l = 0; l < measures.size(); ++l) {
           attribution[l].desks[d].standalone_var = own[l].var;
           attribution[l].desks[d].standalone_es = own[l].es;
+        }
+      }
+    }
+    // --incremental: one pass over all scenarios for every requested desk and trade
+    // (exec::incremental_job), checkpointed in DIR/incremental-<crc64 of the selection>.
+    if (!j.incremental_key.empty()) {
+      std::vector<std::vector<std::size_t>> sets;
+      for (const auto d : j.incremental_desks) {
+        auto& members = sets.emplace_back();
+        for (std::size_t t = 0; t < book.size(); ++t)
+          if (book.desk_of(t) == d) members.push_back(t);
+      }
+      for (const auto t : j.incremental_trades) sets.push_back({t});
+      const riskgrid::risk::incremental_aggregator empty(j.scenarios, j.levels, sets.size());
+      std::optional<riskgrid::exec::checkpoint_store> incremental_store;
+      if (store) {
+        auto manifest = manifest_of(o, j, app);
+        manifest.add("pass", "incremental").add("positions", std::to_string(sets.size()));
+        char name[40];
+        std::snprintf(name, sizeof name, "incremental-%016llx",
+                      static_cast<unsigned long long>(riskgrid::exec::crc64(j.incremental_key)));
+        incremental_store.emplace(std::filesystem::path(o.checkpoint) / name, manifest);
+      }
+      const auto without = std::visit(
+          [&](const auto& model) {
+            const riskgrid::exec::incremental_job job(model, book, sets, empty,
+                                                      {.scenarios = j.scenarios, .chunk_size = o.chunk_size});
+            if (!incremental_store) return run_here(job);
+            return run_here(riskgrid::exec::checkpointed_job(job, *incremental_store));
+          },
+          *j.model);
+      for (std::size_t s = 0; s < sets.size(); ++s) {
+        const auto rest = without.results(s);
+        for (std::size_t l = 0; l < measures.size(); ++l) {
+          auto& p = s < j.incremental_desks.size() ? attribution[l].desks[j.incremental_desks[s]]
+                                                   : attribution[l].trades[j.incremental_trades[s - j.incremental_desks.size()]];
+          p.incremental_var = measures[l].var - rest[l].var;
+          p.incremental_es = measures[l].es - rest[l].es;
         }
       }
     }
@@ -506,8 +678,70 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
           *j.model);
     });
   }
+  // --pla-csv: HPL (full revaluation) and RTPL (the sensitivity book) of every scenario,
+  // each summed over its book's trades in book order by tail_pnl_job over all scenario
+  // ids, so the file has the same bytes on any executor and rank count.
+  std::string pla_text;
+  if (pla_book) {
+    std::vector<riskgrid::scenario_id> ids(j.scenarios);
+    for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    const auto pnl_of = [&](const riskgrid::portfolio::book& b) {
+      return std::visit(
+          [&](const auto& model) {
+            const riskgrid::exec::tail_pnl_job job(model, b, ids, std::vector<std::size_t>(b.size(), 0), 1);
+            if (o.elastic) return riskgrid::exec::run(job, riskgrid::exec::threads(std::max(1U, j.threads)));
+            return execute(job);
+          },
+          *j.model);
+    };
+    const auto hpl = pnl_of(*j.book);
+    const auto rtpl = pnl_of(*pla_book);
+    if (root) {
+      std::vector<riskgrid::date> days;
+      std::vector<double> hpl_values, rtpl_values;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        days.push_back(std::visit(
+            [&](const auto& model) -> riskgrid::date {
+              if constexpr (requires { model.scenario_date(ids[i]); }) return model.scenario_date(ids[i]);
+              else return {};
+            },
+            *j.model));
+        hpl_values.push_back(hpl.row(i)[0]);
+        rtpl_values.push_back(rtpl.row(i)[0]);
+      }
+      pla_text = riskgrid::io::format_pla_csv(days, hpl_values, rtpl_values);
+    }
+  }
   const double attribution_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - attribution_start).count();
+  // --plot: the P&L histogram, from one more pass over the scenarios. Its edges span the
+  // exact min and max of the first pass (the same bits at any rank count), so edges and
+  // counts are a pure function of the inputs and no scenario falls outside the picture; a
+  // pilot on a few scenarios would be cheaper but would clip the tails the plot is for.
+  std::optional<riskgrid::risk::histogram_aggregator> histogram;
+  if (!o.plot.empty()) {
+    const auto pnl = state.pnl();
+    const riskgrid::risk::histogram_aggregator empty(
+        riskgrid::risk::covering_edges(pnl.min, pnl.max, plot_bins(j.scenarios)));
+    std::optional<riskgrid::exec::checkpoint_store> plot_store;
+    if (store) {
+      auto manifest = manifest_of(o, j, app);
+      manifest.add("pass", "histogram").add("bins", std::to_string(empty.counts().size()));
+      plot_store.emplace(std::filesystem::path(o.checkpoint) / "histogram", manifest);
+    }
+    const auto run_plot = [&](const auto& job) {
+      if (o.elastic) return riskgrid::exec::run(job, riskgrid::exec::threads(std::max(1U, j.threads)));
+      return execute(job);
+    };
+    histogram = std::visit(
+        [&](const auto& model) {
+          const riskgrid::exec::pipeline pipeline(model, *j.book, empty,
+                                                  {.scenarios = j.scenarios, .chunk_size = o.chunk_size});
+          if (!plot_store) return run_plot(pipeline);
+          return run_plot(riskgrid::exec::checkpointed_job(pipeline, *plot_store));
+        },
+        *j.model);
+  }
   if (!root) return 0;
 
   riskgrid::io::run_report report;
@@ -530,11 +764,13 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
       seconds > 0.0 ? static_cast<double>(j.scenarios) * static_cast<double>(j.book->size()) / seconds : 0.0;
   report.checkpoint = checkpoint;
 
-  if (!o.out.empty() || !o.tail_csv.empty()) {
+  if (!o.out.empty() || !o.tail_csv.empty() || !o.plot.empty() || !o.pla_csv.empty()) {
     try {
       // All or nothing: both files are written and synced under staging names first.
       std::vector<std::pair<std::string, std::string>> files;
       if (!o.tail_csv.empty()) files.emplace_back(o.tail_csv, tail_text);
+      if (!o.pla_csv.empty()) files.emplace_back(o.pla_csv, pla_text);
+      if (histogram) files.emplace_back(o.plot, plot_svg(o, j, measures, *histogram));
       if (!o.out.empty()) files.emplace_back(o.out, riskgrid::io::to_json(report).dump(2) + "\n");
       riskgrid::io::write_files_atomic(files);
     } catch (const riskgrid::error& e) {
@@ -577,6 +813,23 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     for (const auto& d : attribution[l].desks)
       std::printf("%14s %18s %18s %18s %18s\n", d.name.c_str(), alone(d.standalone_var).c_str(),
                   grouped(d.component_var).c_str(), alone(d.standalone_es).c_str(), grouped(d.component_es).c_str());
+  }
+  // --incremental: the desks, and the trades when few enough to read (all are in the JSON).
+  constexpr std::size_t incremental_rows = 20;
+  for (std::size_t l = 0; l < attribution.size() && !j.incremental_key.empty(); ++l) {
+    std::printf("\nincremental at %s (%s): VaR(P) - VaR(P without it), ES likewise\n%14s %18s %18s\n",
+                measures[l].confidence.text().c_str(), o.base_ccy.c_str(), "position", "VaR", "ES");
+    for (const auto d : j.incremental_desks)
+      std::printf("%14s %18s %18s\n", attribution[l].desks[d].name.c_str(),
+                  grouped(*attribution[l].desks[d].incremental_var).c_str(),
+                  grouped(*attribution[l].desks[d].incremental_es).c_str());
+    for (std::size_t k = 0; k < std::min(incremental_rows, j.incremental_trades.size()); ++k) {
+      const auto& t = attribution[l].trades[j.incremental_trades[k]];
+      std::printf("%14s %18s %18s\n", t.name.c_str(), grouped(*t.incremental_var).c_str(),
+                  grouped(*t.incremental_es).c_str());
+    }
+    if (j.incremental_trades.size() > incremental_rows)
+      std::printf("%14s %zu more trades in the JSON\n", "...", j.incremental_trades.size() - incremental_rows);
   }
   const auto pnl = state.pnl();
   std::printf("\nP&L: mean %s, stdev %s, min %s, max %s\n", grouped(pnl.mean).c_str(), grouped(pnl.stdev).c_str(),

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Runs riskgrid-var on the bundled sample book under mpirun on all cores and prints its
-# VaR/ES table. Usage: sh examples/run-sample.sh [BUILD_DIR] [extra riskgrid-var options]
+# Runs riskgrid-var on the bundled sample book under mpirun on all cores, prints its
+# VaR/ES table and writes riskgrid-var.json and the P&L histogram riskgrid-var.svg (the
+# picture in docs/sample-pnl.svg). Usage: sh examples/run-sample.sh [BUILD_DIR] [extra
+# riskgrid-var options]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
@@ -14,4 +16,4 @@ exec mpirun -np "$(nproc)" "$build/examples/riskgrid-var" \
   --portfolio "$data/portfolio.csv" --market "$data/market.csv" \
   --covariance "$data/covariance.csv" --as-of 2026-11-25 --base-ccy USD \
   --scenarios 1000000 --confidence 0.99,0.975 --seed 42 --horizon-days 1 \
-  --out riskgrid-var.json "$@"
+  --out riskgrid-var.json --plot riskgrid-var.svg "$@"

@@ -7,6 +7,7 @@
 #include "riskgrid/exec/chunk_plan.hpp"
 #include "riskgrid/exec/concepts.hpp"
 #include "riskgrid/exec/elastic.hpp"
+#include "riskgrid/exec/incremental_job.hpp"
 #include "riskgrid/exec/pipeline.hpp"
 #include "riskgrid/exec/progress.hpp"
 #include "riskgrid/exec/serial.hpp"

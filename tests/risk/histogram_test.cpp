@@ -134,3 +134,24 @@ TEST_CASE("Histogram merge and load refuse mismatched or corrupt states", "[risk
   auto c = b;
   CHECK_THROWS_AS(c.load(r), riskgrid::error);
 }
+
+TEST_CASE("covering_edges puts the data's min and max in the first and last bins", "[risk][histogram]") {
+  CHECK(rr::covering_edges(-4.0, 4.0, 4) == std::vector<double>{-4.0, -2.0, 0.0, 2.0, 4.0});
+  // A P&L that hit both extremes lands in bin 0 and bin B − 1, nothing outside.
+  const auto e = rr::covering_edges(-3609199.25, 1234567.5, 100);
+  rr::histogram_aggregator h(e);
+  const std::vector<double> extremes{-3609199.25, 1234567.5};
+  h.push({0, extremes});
+  CHECK(h.counts().front() == 1);
+  CHECK(h.counts().back() == 1);
+  CHECK(h.underflow() + h.overflow() == 0);
+  // Constant data: widened by 1e-3 of its magnitude (at least 1) on each side.
+  CHECK(rr::covering_edges(0.0, 0.0, 2) == std::vector<double>{-1e-3, 0.0, 1e-3});
+  const auto wide = rr::covering_edges(5e6, 5e6 + 1.0, 10);
+  const double scale = 5e6 + 1.0;
+  CHECK(wide.front() == 5e6 - 1e-3 * scale);
+  CHECK(wide.back() == scale + 1e-3 * scale);
+  CHECK_THROWS_AS(rr::covering_edges(1.0, 0.0, 10), riskgrid::error);
+  CHECK_THROWS_AS(rr::covering_edges(0.0, std::numeric_limits<double>::infinity(), 10), riskgrid::error);
+  CHECK_THROWS_AS(rr::covering_edges(0.0, 1.0, 0), riskgrid::error);
+}

@@ -23,12 +23,17 @@
 namespace riskgrid::io {
 
 /// A desk's or a trade's share of one measure: Euler components (they add up to the
-/// portfolio's VaR and ES) and, for desks, the desk's own VaR and ES.
+/// portfolio's VaR and ES), for desks the desk's own VaR and ES, for trades the marginal
+/// VaR and ES per unit of quantity (risk::marginal_per_unit; null without a quantity),
+/// and, for the positions riskgrid-var --incremental names, the incremental VaR and ES,
+/// ρ(P) − ρ(P without the position): keys written only for those positions.
 struct position_attribution {
   std::string name;
   double component_var = 0.0;
   double component_es = 0.0;
   std::optional<double> standalone_var, standalone_es;
+  std::optional<double> marginal_var{}, marginal_es{};
+  std::optional<double> incremental_var{}, incremental_es{};
 };
 
 /// Attribution of one measure (one confidence level), desks and trades in book order.
@@ -97,14 +102,26 @@ struct run_report {
                         {"es_stderr", m.es_stderr}});
     if (i >= r.attribution.size()) continue;
     auto& desks = measures.back()["desks"] = nlohmann::ordered_json::object();
-    for (const auto& d : r.attribution[i].desks)
+    // Incremental figures exist only for the positions asked for (they cost a pass).
+    const auto add_incremental = [](nlohmann::ordered_json& out, const position_attribution& p) {
+      if (p.incremental_var) out["incremental_var"] = *p.incremental_var;
+      if (p.incremental_es) out["incremental_es"] = *p.incremental_es;
+    };
+    for (const auto& d : r.attribution[i].desks) {
       desks[d.name] = {{"standalone_var", bound(d.standalone_var)},
                        {"standalone_es", bound(d.standalone_es)},
                        {"component_var", d.component_var},
                        {"component_es", d.component_es}};
+      add_incremental(desks[d.name], d);
+    }
     auto& trades = measures.back()["trades"] = nlohmann::ordered_json::object();
-    for (const auto& t : r.attribution[i].trades)
-      trades[t.name] = {{"component_var", t.component_var}, {"component_es", t.component_es}};
+    for (const auto& t : r.attribution[i].trades) {
+      trades[t.name] = {{"component_var", t.component_var},
+                        {"component_es", t.component_es},
+                        {"marginal_var", bound(t.marginal_var)},
+                        {"marginal_es", bound(t.marginal_es)}};
+      add_incremental(trades[t.name], t);
+    }
   }
   j["pnl"] = {{"mean", r.pnl.mean}, {"stdev", r.pnl.stdev}, {"min", r.pnl.min}, {"max", r.pnl.max}};
   auto& trades = j["trades"] = nlohmann::ordered_json::array();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "riskgrid/core/error.hpp"
 #include "riskgrid/core/scenario_range.hpp"
 #include "riskgrid/risk/tail_keeper.hpp"
+#include "riskgrid/risk/var_es.hpp"
 
 namespace riskgrid::risk {
 
@@ -176,6 +178,147 @@ class component_sums {
   std::size_t positions_ = 0;
   std::size_t measures_ = 0;
   std::vector<double> sums_;
+};
+
+/// Marginal VaR or ES of a position per unit of its quantity: ∂ρ(P + h·u)/∂h at h = 0,
+/// u being one unit of the position (one share, one unit of notional, one option). ρ is
+/// homogeneous of degree 1, so Euler's theorem makes this E[loss_u | tail] = component /
+/// quantity, in the base currency per unit of quantity. nullopt for a quantity of 0 (the
+/// component is then 0 and tells nothing about one unit) or no quantity at all.
+[[nodiscard]] inline std::optional<double> marginal_per_unit(double component,
+                                                             std::optional<double> quantity) noexcept {
+  if (!quantity || *quantity == 0.0) return std::nullopt;
+  return component / *quantity;
+}
+
+/// The worst losses of the portfolio without each of several position sets, for their
+/// incremental VaR and ES: ρ(P) − ρ(P − S) on the main pass's very scenarios.
+///
+/// One bounded tail per set, sized like var_es_aggregator's VaR/ES part
+/// (required_tail_capacity), so results() are the exact estimators of DESIGN.md §4. A
+/// set's tail grows only as losses arrive (a chunk's state holds at most min(chunk,
+/// 2·capacity) entries per set), so many sets over small chunks stay cheap; the final
+/// state holds up to 2·capacity entries per set. Keeping the worst `capacity` under the
+/// strict total order risk::worse makes merge exact, associative and commutative: any
+/// partition and merge order give the same bits. Not thread-safe; one state per worker,
+/// then merge. Models riskgrid::chunk_state (the state of exec::incremental_job).
+class incremental_aggregator {
+ public:
+  /// Throws riskgrid::error without levels.
+  incremental_aggregator(std::uint64_t scenarios, std::vector<confidence> levels, std::size_t sets)
+      : scenarios_(scenarios), levels_(std::move(levels)), tails_(sets) {
+    if (levels_.empty()) throw error("incremental_aggregator: no confidence level");
+    capacity_ = required_tail_capacity(scenarios_, levels_);
+  }
+
+  [[nodiscard]] std::size_t sets() const noexcept { return tails_.size(); }
+  [[nodiscard]] const std::vector<confidence>& levels() const noexcept { return levels_; }
+
+  /// Pushes the losses of P − S for set `set`, scenarios first, first + 1, ….
+  void push(std::size_t set, scenario_id first, std::span<const double> losses) {
+    auto& t = tails_[set];
+    for (std::size_t i = 0; i < losses.size(); ++i) add(t, {losses[i], first + i});
+    t.seen += losses.size();
+  }
+
+  void merge(const incremental_aggregator& other) {
+    if (other.tails_.size() != tails_.size() || other.capacity_ != capacity_)
+      throw error("incremental_aggregator: shapes differ");
+    for (std::size_t s = 0; s < tails_.size(); ++s) {
+      for (const auto& e : other.tails_[s].entries) add(tails_[s], e);
+      tails_[s].seen += other.tails_[s].seen;
+    }
+    if (other.non_finite_ != 0) {
+      if (non_finite_ == 0 || other.first_non_finite_ < first_non_finite_) first_non_finite_ = other.first_non_finite_;
+      non_finite_ += other.non_finite_;
+    }
+  }
+
+  void save(byte_writer& w) const {
+    w.put<std::uint64_t>(capacity_);
+    w.put<std::uint64_t>(tails_.size());
+    w.put<std::uint64_t>(non_finite_);
+    w.put<std::uint64_t>(first_non_finite_);
+    for (const auto& t : tails_) {
+      w.put<std::uint64_t>(t.seen);
+      w.put_span<tail_entry>(sorted(t));
+    }
+  }
+  /// Replaces the state with a saved one; throws riskgrid::error on a corrupt payload or
+  /// one of another shape.
+  void load(byte_reader& r) {
+    const auto capacity = r.get<std::uint64_t>();
+    const auto sets = r.get<std::uint64_t>();
+    if (capacity != capacity_ || sets != tails_.size()) throw error("corrupt incremental_aggregator payload");
+    non_finite_ = r.get<std::uint64_t>();
+    first_non_finite_ = r.get<std::uint64_t>();
+    for (auto& t : tails_) {
+      t = {};
+      t.seen = r.get<std::uint64_t>();
+      auto kept = r.get_vector<tail_entry>();
+      if (kept.size() > capacity_) throw error("corrupt incremental_aggregator payload: more entries than capacity");
+      for (const auto& e : kept) add(t, e);
+    }
+  }
+
+  /// VaR and ES of P − S for set `set`, every level in order. Throws model_error if any
+  /// loss was not finite, riskgrid::error unless exactly `scenarios` losses were pushed.
+  [[nodiscard]] std::vector<var_es_result> results(std::size_t set) const {
+    if (non_finite_ != 0)
+      throw model_error("P&L without a position set is not finite in " + std::to_string(non_finite_) +
+                        " scenario(s), the first being scenario " + std::to_string(first_non_finite_));
+    const auto& t = tails_[set];
+    if (t.seen != scenarios_)
+      throw error("incremental_aggregator: " + std::to_string(t.seen) + " scenarios pushed, " +
+                  std::to_string(scenarios_) + " expected");
+    const auto worst = sorted(t);
+    std::vector<var_es_result> out;
+    out.reserve(levels_.size());
+    for (const auto& level : levels_) out.push_back(var_es(worst, scenarios_, level));
+    return out;
+  }
+
+ private:
+  struct tail {
+    std::vector<tail_entry> entries;
+    tail_entry threshold{};
+    bool full = false;
+    std::uint64_t seen = 0;
+  };
+
+  // tail_keeper's policy without its up-front reservation: collect up to 2·capacity, then
+  // keep the worst capacity and make the least bad of them the bar to beat.
+  void add(tail& t, const tail_entry& e) {
+    if (!std::isfinite(e.loss)) {
+      if (non_finite_ == 0 || e.scenario < first_non_finite_) first_non_finite_ = e.scenario;
+      ++non_finite_;
+      return;
+    }
+    if (t.full && !worse(e, t.threshold)) return;
+    t.entries.push_back(e);
+    if (t.entries.size() == 2 * capacity_) {
+      const auto nth = t.entries.begin() + static_cast<std::ptrdiff_t>(capacity_ - 1);
+      std::nth_element(t.entries.begin(), nth, t.entries.end(), worse);
+      t.threshold = *nth;
+      t.entries.resize(capacity_);
+      t.full = true;
+    }
+  }
+
+  [[nodiscard]] std::vector<tail_entry> sorted(const tail& t) const {
+    std::vector<tail_entry> out = t.entries;
+    const auto keep = std::min(out.size(), capacity_);
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(), worse);
+    out.resize(keep);
+    return out;
+  }
+
+  std::uint64_t scenarios_;
+  std::vector<confidence> levels_;
+  std::size_t capacity_ = 1;
+  std::vector<tail> tails_;
+  std::uint64_t non_finite_ = 0;
+  scenario_id first_non_finite_ = 0;
 };
 
 }  // namespace riskgrid::risk

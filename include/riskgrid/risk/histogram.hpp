@@ -33,6 +33,21 @@ namespace riskgrid::risk {
   return edges;
 }
 
+/// `bins` (1 … 10^6) equal-width bins covering [min, max] of data whose exact extremes are
+/// known (e.g. from a first pass): uniform_edges(min, max, bins), except that a range
+/// narrower than 1e-6·s, s = max(|min|, |max|, 1), is widened by 1e-3·s on each side, so
+/// a constant P&L still gets bins of a printable width. Throws riskgrid::error unless
+/// min ≤ max are finite and the bin count is in range.
+[[nodiscard]] inline std::vector<double> covering_edges(double min, double max, std::size_t bins) {
+  if (!(std::isfinite(min) && std::isfinite(max) && min <= max))
+    throw error("covering_edges: expected finite min <= max, got [" + to_shortest(min) + ", " + to_shortest(max) + "]");
+  if (bins == 0 || bins > 1000000) throw error("covering_edges: expected 1 to 1000000 bins, got " + std::to_string(bins));
+  const double scale = std::max({std::abs(min), std::abs(max), 1.0});
+  // max − min may overflow for data near ±DBL_MAX; then the range is wide enough as is.
+  if (max - min < 1e-6 * scale) return uniform_edges(min - 1e-3 * scale, max + 1e-3 * scale, bins);
+  return uniform_edges(min, max, bins);
+}
+
 /// A histogram of the P&L over bin edges fixed before the run, for plots.
 ///
 /// Bins are [e_b, e_{b+1}) except the last, [e_{B−1}, e_B] (numpy's convention);
