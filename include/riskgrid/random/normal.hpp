@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -168,6 +169,57 @@ template <class V>
 
 }  // namespace detail
 
+namespace detail {
+
+/// Appends the lanes of the batch p (scenario offsets i, i + 1, …) that lie in AS241's
+/// tails, |q| > 0.425 with q = p − 0.5, to `tail_p` and their offsets to `tail_at`, in
+/// lane order; returns how many. AVX-512 compresses them under the comparison mask and
+/// AVX2 permutes them by a table, so no lane is looked at one by one; both store a whole
+/// batch, for which the caller leaves room.
+template <class V>
+[[nodiscard]] inline std::size_t append_tail_lanes(const V& p, const V& q, std::uint64_t i, double* tail_p,
+                                                   std::uint64_t* tail_at) noexcept {
+  [[maybe_unused]] constexpr std::size_t bytes = sizeof(typename V::register_type);
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) {
+    const __m512d magnitude = xsimd::abs(q);
+    const __mmask8 m = _mm512_cmp_pd_mask(magnitude, _mm512_set1_pd(0.425), _CMP_GT_OQ);
+    const __m512i at = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(i)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    _mm512_mask_compressstoreu_pd(tail_p, m, p);
+    _mm512_mask_compressstoreu_epi64(tail_at, m, at);
+    return static_cast<std::size_t>(std::popcount(static_cast<unsigned>(m)));
+  }
+#endif
+#if defined(__AVX2__)
+  if constexpr (bytes == 32) {
+    // Row m: the 32-bit indices that move the 64-bit lanes set in m to the front.
+    alignas(32) static constexpr std::int32_t front[16][8] = {
+        {0, 1, 2, 3, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7}, {2, 3, 0, 1, 4, 5, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7},
+        {4, 5, 0, 1, 2, 3, 6, 7}, {0, 1, 4, 5, 2, 3, 6, 7}, {2, 3, 4, 5, 0, 1, 6, 7}, {0, 1, 2, 3, 4, 5, 6, 7},
+        {6, 7, 0, 1, 2, 3, 4, 5}, {0, 1, 6, 7, 2, 3, 4, 5}, {2, 3, 6, 7, 0, 1, 4, 5}, {0, 1, 2, 3, 6, 7, 4, 5},
+        {4, 5, 6, 7, 0, 1, 2, 3}, {0, 1, 4, 5, 6, 7, 2, 3}, {2, 3, 4, 5, 6, 7, 0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}};
+    const __m256d magnitude = xsimd::abs(q);
+    const int m = _mm256_movemask_pd(_mm256_cmp_pd(magnitude, _mm256_set1_pd(0.425), _CMP_GT_OQ));
+    const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(front[m]));
+    const __m256i at = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(i)), _mm256_set_epi64x(3, 2, 1, 0));
+    _mm256_storeu_pd(tail_p, _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(p), perm)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(tail_at), _mm256_permutevar8x32_epi32(at, perm));
+    return static_cast<std::size_t>(std::popcount(static_cast<unsigned>(m)));
+  }
+#endif
+  alignas(64) std::array<double, V::size> lane_p;
+  p.store_aligned(lane_p.data());
+  std::size_t tails = 0;
+  for (std::size_t l = 0; l < V::size; ++l) {
+    tail_p[tails] = lane_p[l];
+    tail_at[tails] = i + l;
+    tails += std::fabs(lane_p[l] - 0.5) > 0.425 ? 1 : 0;
+  }
+  return tails;
+}
+
+}  // namespace detail
+
 /// Φ⁻¹ in place over a block: `p[i] = inverse_normal_cdf(p[i])`, bit for bit, for any
 /// V. Only 15% of uniforms fall in AS241's tails, but 73% of 8-lane batches hold one, so
 /// inverse_normal_cdf<V> pays the log for most batches; here every batch takes the
@@ -181,24 +233,26 @@ inline void inverse_normal_cdf_in_place(std::span<double> p) noexcept {
     constexpr std::size_t lanes = V::size;
     constexpr std::size_t piece = 1024;
     alignas(64) std::array<double, piece + lanes> tail_p;
-    std::array<std::uint32_t, piece> tail_at;
+    alignas(64) std::array<std::uint64_t, piece + lanes> tail_at;
     for (std::size_t begin = 0; begin < p.size(); begin += piece) {
       const std::size_t n = std::min(piece, p.size() - begin);
       double* const x = p.data() + begin;
       std::size_t tails = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        tail_p[tails] = x[i];
-        tail_at[tails] = static_cast<std::uint32_t>(i);
-        tails += std::fabs(x[i] - 0.5) > 0.425 ? 1 : 0;
-      }
       std::size_t i = 0;
       for (; i + lanes <= n; i += lanes) {
-        const V q = V::load_unaligned(x + i) - 0.5;
+        const V pv = V::load_unaligned(x + i);
+        const V q = pv - 0.5;
+        tails += detail::append_tail_lanes(pv, q, i, tail_p.data() + tails, tail_at.data() + tails);
         const V r0 = 0.180625 - q * q;
         (q * detail::horner7(detail::as241_a, r0) / detail::horner7(detail::as241_b, r0)).store_unaligned(x + i);
       }
       for (; i < n; ++i) {
-        if (std::fabs(x[i] - 0.5) <= 0.425) x[i] = detail::as241_central(x[i] - 0.5);
+        if (std::fabs(x[i] - 0.5) <= 0.425) {
+          x[i] = detail::as241_central(x[i] - 0.5);
+        } else {
+          tail_p[tails] = x[i];
+          tail_at[tails++] = i;
+        }
       }
       // Pad the last tail batch with a valid tail probability; its lanes are dropped.
       for (std::size_t j = tails; j % lanes != 0; ++j) tail_p[j] = 0.01;
