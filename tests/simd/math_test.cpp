@@ -171,3 +171,51 @@ TEST_CASE("simd math gives the same bits for double and every SIMD width", "[sim
   check([](auto x) { return simd::ncdf(x); });
   check([](auto x) { return simd::exp_times_ncdf(x * 0.5, x * 0.1); });
 }
+
+TEST_CASE("simd batch fast paths give the general path's bits", "[simd][math]") {
+  // exp, log and ncdf take a shorter path when every lane of a batch is in the normal
+  // domain (exp: normal results; log: positive normal inputs; ncdf: |x| ≤ √32, with only
+  // the rationals of the regions present). Blocks of 8 consecutive inputs drawn from one
+  // region hit those paths on every width; the scalar reference never does. Region
+  // limits and their neighbours sit inside the blocks.
+  std::mt19937_64 gen(2026);
+  const auto block_of = [&](std::vector<double>& xs, double lo, double hi, int blocks) {
+    std::uniform_real_distribution<double> d(lo, hi);
+    for (int i = 0; i < 8 * blocks; ++i) xs.push_back(d(gen));
+  };
+  const auto with_neighbours = [](std::vector<double>& xs, std::initializer_list<double> points) {
+    for (const double p : points) {
+      xs.push_back(std::nextafter(p, -inf));
+      xs.push_back(p);
+      xs.push_back(std::nextafter(p, inf));
+    }
+    while (xs.size() % 8 != 0) xs.push_back(0.25);
+  };
+  const double central = 0.67448975, middle = 5.656854249492380195;
+  std::vector<double> ncdf_xs;
+  block_of(ncdf_xs, -central, central, 2000);       // central only
+  block_of(ncdf_xs, central, middle, 2000);         // middle only, upper
+  block_of(ncdf_xs, -middle, -central, 2000);       // middle only, lower
+  block_of(ncdf_xs, -1.5, 1.5, 2000);               // central and middle mixed
+  block_of(ncdf_xs, -7.0, 7.0, 2000);               // some lanes in the tail: general path
+  with_neighbours(ncdf_xs, {central, -central, middle, -middle, 0.0});
+  std::vector<double> exp_xs;
+  block_of(exp_xs, -706.9, 708.9, 4000);            // normal results
+  block_of(exp_xs, -2.0, 2.0, 2000);
+  with_neighbours(exp_xs, {-707.0, 709.0, -708.4, 709.78});
+  std::vector<double> log_xs;
+  block_of(log_xs, 1e-300, 1e300, 2000);
+  block_of(log_xs, 0.5, 2.0, 2000);
+  with_neighbours(log_xs, {0x1p-1022, 1.0, std::numeric_limits<double>::max()});
+  const auto check = [](auto f, const std::vector<double>& xs) {
+    const auto ref = apply_scalar([&](double x) { return f(x); }, xs);
+    CHECK(same_bits(ref, apply_batched<xsimd::batch<double, xsimd::sse2>>(f, xs)));
+    CHECK(same_bits(ref, apply_batched<xsimd::batch<double, xsimd::avx2>>(f, xs)));
+    CHECK(same_bits(ref, apply_batched<xsimd::batch<double, xsimd::avx512f>>(f, xs)));
+  };
+  check([](auto x) { return simd::ncdf(x); }, ncdf_xs);
+  check([](auto x) { return simd::exp(x); }, exp_xs);
+  check([](auto x) { return simd::exp(-0.5 * x); }, ncdf_xs);
+  check([](auto x) { return simd::log(x); }, log_xs);
+  check([](auto x) { return simd::exp_times_ncdf(x * 0.25, x); }, ncdf_xs);
+}
