@@ -439,11 +439,14 @@ class book {
               return pricing::barrier(ot, kind, spot, strike, level, rebate, t, rate, yield, vol);
             });
             return;
-          default:
-            option(dividend, [=](auto spot, auto rate, auto yield, auto vol) {
-              return pricing::american(ot, spot, strike, t, rate, yield, vol);
+          default: {
+            // The maturity's constants (t1, the bivariate normals' nodes) once per trade.
+            const pricing::american_terms terms(t);
+            option(dividend, [=, &terms](auto spot, auto rate, auto yield, auto vol) {
+              return pricing::american(ot, spot, strike, terms, rate, yield, vol);
             });
             return;
+          }
         }
       }
       case trade_type::sensitivity: {
