@@ -29,6 +29,8 @@ class market_view {
 
   /// Row of the shock block that moves market factor `i`, nullopt if unshocked.
   [[nodiscard]] std::optional<std::size_t> shock_row(std::size_t i) const { return rows_.at(i); }
+  /// shock_row without the bounds check, for the revaluation loop. Precondition: i < size.
+  [[nodiscard]] std::optional<std::size_t> shock_row_of(std::size_t i) const noexcept { return rows_[i]; }
 
   /// Shocks of market factor `i` for the scenarios of `block` (zeros if unshocked).
   [[nodiscard]] std::span<const double> shocks(const scenario::shock_block& block,

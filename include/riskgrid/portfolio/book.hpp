@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cmath>
 #include <cstddef>
 #include <map>
@@ -94,21 +95,76 @@ template <class V>
   }
 }
 
-/// Shock rows of a block: market factors through the view, model rows directly.
+/// exp of shock rows, computed at most once per block and row on first use: the spots,
+/// vols and FX rates of many trades share a factor (x·exp(s), DESIGN.md §4), so the book
+/// takes one exp per factor and scenario instead of one per trade and scenario. The same
+/// simd::exp of the same shock, so the same bits as taking it in the trade's kernel. One
+/// per thread (a book serves every thread); grows to the largest block, then never
+/// allocates.
+struct growth_cache {
+  std::vector<double> rows;          // block row r at r·stride
+  std::vector<std::uint64_t> stamp;  // block row r holds exp of the shocks of call stamp[r]
+  std::vector<double> ones;          // exp(0) lanes for unshocked factors
+  std::uint64_t call = 0;
+
+  static growth_cache& local() {
+    thread_local growth_cache cache;
+    return cache;
+  }
+  // Starts a block: earlier rows become stale.
+  std::uint64_t begin(const scenario::shock_block& block) {
+    const auto need = block.factor_count() * block.stride();
+    if (rows.size() < need) rows.resize(need);
+    if (stamp.size() < block.factor_count()) stamp.resize(block.factor_count(), 0);
+    if (ones.size() < block.stride()) ones.assign(block.stride(), simd::exp(0.0));
+    return ++call;
+  }
+};
+
+/// Shock rows of a block: market factors through the view, model rows directly, and
+/// exp of market shock rows through the thread's growth_cache.
 struct block_rows {
   const market::market_view* view;
   const scenario::shock_block* block;
+  growth_cache* cache;
+  std::uint64_t call;
+
+  block_rows(const market::market_view* v, const scenario::shock_block* b)
+      : view(v), block(b), cache(&growth_cache::local()), call(cache->begin(*b)) {}
+
   [[nodiscard]] const double* market(std::size_t f) const noexcept {
     return f == no_factor ? block->zeros().data() : view->padded_shocks(*block, f);
   }
   [[nodiscard]] const double* model(std::size_t row) const noexcept { return block->padded_factor(row).data(); }
+  /// exp of market factor f's shocks, the whole padded row.
+  [[nodiscard]] const double* growth(std::size_t f) const noexcept {
+    const auto row = f == no_factor ? std::nullopt : view->shock_row_of(f);
+    if (!row) return cache->ones.data();
+    double* const out = cache->rows.data() + *row * block->stride();
+    if (cache->stamp[*row] != call) {
+      using B = xsimd::batch<double>;
+      const double* const s = block->padded_factor(*row).data();
+      static_assert(scenario::shock_block::lane_multiple % B::size == 0);
+      for (std::size_t i = 0; i < block->stride(); i += B::size) simd::exp(B::load_unaligned(s + i)).store_unaligned(out + i);
+      cache->stamp[*row] = call;
+    }
+    return out;
+  }
 };
+
+/// exp(0) in as many lanes as the widest batch, for the base valuation's growth rows.
+alignas(64) inline const std::array<double, scenario::shock_block::lane_multiple> exp_zero_lanes = [] {
+  std::array<double, scenario::shock_block::lane_multiple> lanes{};
+  lanes.fill(simd::exp(0.0));
+  return lanes;
+}();
 
 /// All shocks zero: the base valuation runs the scenario kernels on these rows, so that a
 /// scenario without shocks has a P&L of exactly 0.
 struct zero_rows {
   [[nodiscard]] const double* market(std::size_t) const noexcept { return zero_lanes; }
   [[nodiscard]] const double* model(std::size_t) const noexcept { return zero_lanes; }
+  [[nodiscard]] const double* growth(std::size_t) const noexcept { return exp_zero_lanes.data(); }
 };
 
 /// How a trade-currency value becomes a base-currency value.
@@ -142,14 +198,15 @@ template <class Rows>
   return {rows.market(p.first), rows.market(p.second), p.weight, p.complement, p.rate_first, p.rate_second};
 }
 
-/// Value of one trade at scenario lanes [i, i + lanes) in the base currency.
+/// Value of one trade at scenario lanes [i, i + lanes) in the base currency; `growth` is
+/// exp of the FX factor's shocks.
 template <class V, class Kernel>
-[[nodiscard]] inline V base_currency_value(const Kernel& value, const fx_leg& fx, const double* x,
+[[nodiscard]] inline V base_currency_value(const Kernel& value, const fx_leg& fx, const double* growth,
                                            std::size_t i) noexcept {
   const V v = value(V(0.0), i);
   switch (fx.mode) {
-    case fx_mode::direct: return v * (fx.spot * simd::exp(load_lanes<V>(x + i)));
-    case fx_mode::inverse: return v / (fx.spot * simd::exp(load_lanes<V>(x + i)));
+    case fx_mode::direct: return v * (fx.spot * load_lanes<V>(growth + i));
+    case fx_mode::inverse: return v / (fx.spot * load_lanes<V>(growth + i));
     case fx_mode::none: break;
   }
   return v;
@@ -243,7 +300,7 @@ class book {
       const auto& g = groups_[type];
       for (std::size_t k = 0; k < g.base.size(); ++k)
         with_kernel(static_cast<trade_type>(type), k, rows, [&](const auto& kernel, const detail::fx_leg& fx) {
-          detail::contribute<V>(kernel, fx, rows.market(fx.factor), g.base[k], pnl.size(), pnl.data(),
+          detail::contribute<V>(kernel, fx, rows.growth(fx.factor), g.base[k], pnl.size(), pnl.data(),
                                 detail::write_mode::add);
         });
     }
@@ -262,7 +319,7 @@ class book {
     const auto [type, k] = locator_[trade];
     const double base = group(type).base[k];
     with_kernel(type, k, rows, [&](const auto& kernel, const detail::fx_leg& fx) {
-      detail::contribute<V>(kernel, fx, rows.market(fx.factor), base, pnl.size(), pnl.data(),
+      detail::contribute<V>(kernel, fx, rows.growth(fx.factor), base, pnl.size(), pnl.data(),
                             detail::write_mode::assign);
     });
   }
@@ -319,34 +376,34 @@ class book {
     const auto& g = group(type);
     switch (type) {
       case trade_type::equity: {
-        const double* s = rows.market(g.spot_factor[k]);
+        const double* s = rows.growth(g.spot_factor[k]);  // exp(shock)
         const double q = g.quantity[k], s0 = g.spot[k];
         f([=](auto zero, std::size_t i) {
           using V = decltype(zero);
-          return pricing::equity_value(q, s0 * simd::exp(load_lanes<V>(s + i)));
+          return pricing::equity_value(q, s0 * load_lanes<V>(s + i));
         }, g.fx[k]);
         return;
       }
       case trade_type::equity_forward: {
-        const double* s = rows.market(g.spot_factor[k]);
+        const double* s = rows.growth(g.spot_factor[k]);  // exp(shock)
         const double* d = rows.market(g.dividend_factor[k]);
         const auto r = detail::resolve(g.rate[k], rows);
         const double q = g.quantity[k], s0 = g.spot[k], strike = g.strike[k], t = g.time[k], d0 = g.dividend[k];
         f([=](auto zero, std::size_t i) {
           using V = decltype(zero);
-          return pricing::equity_forward(q, s0 * simd::exp(load_lanes<V>(s + i)), strike, t, r.template at<V>(i),
+          return pricing::equity_forward(q, s0 * load_lanes<V>(s + i), strike, t, r.template at<V>(i),
                                          d0 + load_lanes<V>(d + i));
         }, g.fx[k]);
         return;
       }
       case trade_type::fx_forward: {
-        const double* s = rows.market(g.spot_factor[k]);
+        const double* s = rows.growth(g.spot_factor[k]);  // exp(shock)
         const auto rd = detail::resolve(g.rate[k], rows);
         const auto rf = detail::resolve(g.rate_foreign[k], rows);
         const double q = g.quantity[k], s0 = g.spot[k], strike = g.strike[k], t = g.time[k];
         f([=](auto zero, std::size_t i) {
           using V = decltype(zero);
-          return pricing::fx_forward(q, s0 * simd::exp(load_lanes<V>(s + i)), strike, t, rd.template at<V>(i),
+          return pricing::fx_forward(q, s0 * load_lanes<V>(s + i), strike, t, rd.template at<V>(i),
                                      rf.template at<V>(i));
         }, g.fx[k]);
         return;
@@ -395,8 +452,8 @@ class book {
       case trade_type::digital:
       case trade_type::barrier:
       case trade_type::american: {
-        const double* s = rows.market(g.spot_factor[k]);
-        const double* v = rows.market(g.vol_factor[k]);
+        const double* s = rows.growth(g.spot_factor[k]);  // exp(shock)
+        const double* v = rows.growth(g.vol_factor[k]);   // exp(shock)
         const double* dv = rows.market(g.dividend_factor[k]);
         const auto r = detail::resolve(g.rate[k], rows);
         const auto rf = detail::resolve(g.rate_foreign[k], rows);
@@ -409,8 +466,8 @@ class book {
         const auto option = [&](auto yield, auto price) {
           f([=](auto zero, std::size_t i) {
             using V = decltype(zero);
-            return q * price(s0 * simd::exp(load_lanes<V>(s + i)), r.template at<V>(i), yield(zero, i),
-                             v0 * simd::exp(load_lanes<V>(v + i)));
+            return q * price(s0 * load_lanes<V>(s + i), r.template at<V>(i), yield(zero, i),
+                             v0 * load_lanes<V>(v + i));
           }, g.fx[k]);
         };
         const auto dividend = [=](auto zero, std::size_t i) {
@@ -466,7 +523,7 @@ class book {
     const auto [type, k] = locator_[trade];
     double v = 0.0;
     with_kernel(type, k, detail::zero_rows{}, [&](const auto& kernel, const detail::fx_leg& fx) {
-      v = detail::first_lane(detail::base_currency_value<batch_type>(kernel, fx, detail::zero_lanes, 0));
+      v = detail::first_lane(detail::base_currency_value<batch_type>(kernel, fx, detail::exp_zero_lanes.data(), 0));
     });
     return v;
   }
