@@ -63,6 +63,7 @@ struct options {
   std::string pla_csv;               // --pla-csv FILE: date, hpl, rtpl per scenario (dated models)
   std::string incremental = "none";  // --incremental none|desks|trades|all|ID,ID,...
   std::string plot;                  // --plot FILE.svg: histogram of the P&L with VaR/ES marked
+  double memory_budget = 0.0;        // --memory-budget MB: above it, the multi-pass bounded-memory VaR/ES
 };
 
 std::vector<riskgrid::confidence> parse_levels(const std::string& list) {
@@ -375,7 +376,7 @@ riskgrid::exec::job_manifest manifest_of(const options& o, const job& j, const C
       "--lambda", "--sobol", "--antithetic", "--scenarios", "--confidence", "--seed", "--horizon-days",
       "--chunk-size",
       // These change how and where the run happens, never its bits.
-      "--threads", "--schedule", "--out", "--quiet", "--checkpoint", "--elastic", "--claim-ttl", "--attribution", "--incremental", "--tail-csv", "--plot", "--pla-csv", "--help",
+      "--threads", "--schedule", "--out", "--quiet", "--checkpoint", "--elastic", "--claim-ttl", "--attribution", "--incremental", "--tail-csv", "--plot", "--pla-csv", "--memory-budget", "--help",
       "--version"};
   for (const CLI::Option* option : app.get_options()) {
     const std::string name = option->get_name();
@@ -385,6 +386,28 @@ riskgrid::exec::job_manifest manifest_of(const options& o, const job& j, const C
     m.add("option " + name, given);
   }
   return m;
+}
+
+// --memory-budget: 0 when the in-memory tail (tail_keeper's 2·capacity entries of 16
+// bytes) fits the budget, else the entries a pass of bounded_var_es may collect. Features
+// that need the whole tail are refused rather than silently run over the budget.
+std::uint64_t bounded_mode(const options& o, const job& j) {
+  if (!(o.memory_budget > 0.0 && o.memory_budget < 1e12))
+    throw riskgrid::input_error("--memory-budget", "expected a number of MB greater than 0, got " +
+                                                       riskgrid::to_shortest(o.memory_budget));
+  const double budget = o.memory_budget * 1e6;
+  const auto capacity = std::max(riskgrid::risk::required_tail_capacity(j.scenarios, j.levels),
+                                 riskgrid::risk::attribution_tail_capacity(j.scenarios, j.levels));
+  const double tail_bytes = 32.0 * static_cast<double>(capacity);
+  if (tail_bytes <= budget) return 0;
+  const std::string why = "the in-memory tail of " + std::to_string(j.scenarios) + " scenarios needs " +
+                          riskgrid::to_shortest(std::ceil(tail_bytes / 1e4) / 100) +
+                          " MB, over the budget, and the bounded-memory mode cannot ";
+  if (j.attribution != "none")
+    throw riskgrid::input_error("--memory-budget", why + "attribute VaR/ES (it needs the whole tail): add --attribution none or raise the budget");
+  if (!o.tail_csv.empty()) throw riskgrid::input_error("--memory-budget", why + "write --tail-csv: raise the budget");
+  if (!o.checkpoint.empty()) throw riskgrid::input_error("--memory-budget", why + "checkpoint its passes: drop --checkpoint or raise the budget");
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(budget / 16.0));
 }
 
 int run(int argc, char** argv, const boost::mpi::communicator& world) {
@@ -445,6 +468,12 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
                  "none, desks, trades, all (desks and trades) or trade ids separated by commas; one more "
                  "pass over all scenarios, whatever the number of positions")
       ->capture_default_str();
+  const auto* budget_option =
+      app.add_option("--memory-budget", o.memory_budget,
+                     "MB (10^6 bytes) for the VaR/ES tail: when the in-memory tail (32 bytes per scenario of the "
+                     "deepest rank) would exceed it, compute the same VaR/ES bits by exact multi-pass selection in "
+                     "memory independent of the scenario count (2-3 passes; needs --attribution none, no --tail-csv, "
+                     "no --checkpoint)");
   app.add_flag("--quiet", o.quiet, "print nothing but errors (no table, no progress)");
   app.add_option("--checkpoint", o.checkpoint,
                  "directory of durable chunk records: a rerun with the same inputs resumes from it");
@@ -468,8 +497,10 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   std::string failure;
   std::optional<riskgrid::exec::checkpoint_store> store;
   std::optional<riskgrid::portfolio::book> pla_book;  // --pla-csv
+  std::uint64_t bounded_entries = 0;                  // --memory-budget exceeded: entries a pass may collect
   try {
     load(o, world.size(), threads_option->count() != 0, scenarios_option->count() != 0, j);
+    if (budget_option->count() != 0) bounded_entries = bounded_mode(o, j);
     if (!o.pla_csv.empty()) pla_book.emplace(risk_theoretical_book(o, j));
     if (o.elastic && o.checkpoint.empty()) throw riskgrid::input_error("--elastic", "requires --checkpoint DIR");
     if (!(o.claim_ttl > 0.0 && o.claim_ttl < 1e9))
@@ -487,7 +518,9 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     return exit_bad_input;
   }
 
-  const riskgrid::risk::var_es_aggregator prototype(j.scenarios, j.levels);
+  const riskgrid::risk::var_es_aggregator prototype(bounded_entries != 0 ? 1 : j.scenarios, j.levels);
+  std::optional<riskgrid::risk::bounded_var_es> bounded;
+  if (bounded_entries != 0) bounded.emplace(j.scenarios, j.levels, riskgrid::risk::bounded_var_es_options{bounded_entries});
   // Progress on rank 0's stderr: a bar on a terminal, plain lines in a log.
   const riskgrid::exec::chunk_plan plan(j.scenarios, o.chunk_size);
   riskgrid::exec::progress_meter meter(
@@ -531,7 +564,28 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   };
   world.barrier();
   const auto start = std::chrono::steady_clock::now();
-  const auto state = std::visit(run_pipeline, *j.model);
+  // --memory-budget exceeded: the passes of bounded_var_es replace the main pass; a
+  // non-finite P&L stops every rank alike in pass 1 and is reported with the measures.
+  std::exception_ptr bounded_failure;
+  const auto run_bounded = [&](const auto& model) {
+    bounded->run([&](riskgrid::risk::rank_selection_pass pass) {
+      const riskgrid::exec::pipeline pipeline(model, *j.book, std::move(pass),
+                                              {.scenarios = j.scenarios, .chunk_size = o.chunk_size});
+      riskgrid::exec::progress_meter pass_meter(std::cerr, plan.chunk_count(), j.scenarios,
+                                                {.style = !root || o.quiet   ? riskgrid::exec::progress_style::off
+                                                          : ::isatty(2) != 0 ? riskgrid::exec::progress_style::bar
+                                                                             : riskgrid::exec::progress_style::lines});
+      return execute(riskgrid::exec::progress_job(pipeline, pass_meter));
+    });
+  };
+  if (bounded) {
+    try {
+      std::visit(run_bounded, *j.model);
+    } catch (const riskgrid::model_error&) {
+      bounded_failure = std::current_exception();
+    }
+  }
+  const auto state = bounded ? prototype : std::visit(run_pipeline, *j.model);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   meter.finish();
   // Elastic mode: only rank 0 merged.
@@ -539,11 +593,14 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
 
   std::vector<riskgrid::risk::var_es_result> measures;
   try {
-    measures = state.results();
+    if (bounded_failure) std::rethrow_exception(bounded_failure);
+    measures = bounded ? bounded->results() : state.results();
   } catch (const riskgrid::model_error& e) {
     if (root) std::cerr << "error: " << o.portfolio << ": " << e.what() << '\n';
     return exit_bad_input;
   }
+
+  const auto run_pnl = bounded ? bounded->pnl() : state.pnl();
 
   // Attribution (DESIGN.md §2): Euler components from a second pass over the tail
   // scenarios only, regenerated from their indices; each desk's own VaR/ES from a pass
@@ -557,7 +614,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     };
     const auto& book = *j.book;
     attribution.resize(measures.size());
-    const auto worst = state.tail().sorted();
+    const auto worst = state.tail().worst_first();  // sorted in place, no copy of the tail
     const riskgrid::risk::attribution_plan tail_plan(worst, j.scenarios, j.levels);
     const auto sums = std::visit(
         [&](const auto& model) { return run_here(riskgrid::exec::attribution_job(model, book, tail_plan)); },
@@ -720,7 +777,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   // pilot on a few scenarios would be cheaper but would clip the tails the plot is for.
   std::optional<riskgrid::risk::histogram_aggregator> histogram;
   if (!o.plot.empty()) {
-    const auto pnl = state.pnl();
+    const auto pnl = run_pnl;
     const riskgrid::risk::histogram_aggregator empty(
         riskgrid::risk::covering_edges(pnl.min, pnl.max, plot_bins(j.scenarios)));
     std::optional<riskgrid::exec::checkpoint_store> plot_store;
@@ -757,7 +814,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   report.measures = measures;
   report.attribution = attribution;
   report.attribution_seconds = attribution_seconds;
-  report.pnl = state.pnl();
+  report.pnl = run_pnl;
   report.trades = j.book->trades();
   report.seconds = seconds;
   report.revaluations_per_second =
@@ -786,6 +843,9 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     if (m.thin_tail())
       std::cerr << "warning: confidence " << m.confidence.text() << " with " << j.scenarios
                 << " scenarios leaves fewer than one scenario in the tail; ES is the worst loss\n";
+  if (bounded)
+    std::cerr << "note: --memory-budget: the in-memory tail would exceed " << riskgrid::to_shortest(o.memory_budget)
+              << " MB; VaR/ES by exact selection in " << bounded->passes() << " passes over the scenarios\n";
   if (checkpoint)
     std::cerr << "checkpoint: " << checkpoint->directory << ": " << checkpoint->chunks << " chunks, "
               << checkpoint->loaded << " loaded, " << checkpoint->computed << " computed by this run"
@@ -831,7 +891,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
     if (j.incremental_trades.size() > incremental_rows)
       std::printf("%14s %zu more trades in the JSON\n", "...", j.incremental_trades.size() - incremental_rows);
   }
-  const auto pnl = state.pnl();
+  const auto pnl = run_pnl;
   std::printf("\nP&L: mean %s, stdev %s, min %s, max %s\n", grouped(pnl.mean).c_str(), grouped(pnl.stdev).c_str(),
               grouped(pnl.min).c_str(), grouped(pnl.max).c_str());
   std::printf("\n%.3f s, %.3g revaluations/s%s%s\n", seconds, report.revaluations_per_second,

@@ -35,7 +35,8 @@ struct tail_entry {
 /// construction; push never allocates). Merging two keepers keeps exactly the entries
 /// one keeper would have kept over both inputs, so merge is associative and
 /// commutative. Non-finite losses are not kept but counted, so the caller can refuse the
-/// run instead of ranking NaNs. Not thread-safe; one keeper per worker, then merge.
+/// run instead of ranking NaNs. Not thread-safe, const members included (worst_first()
+/// and save() reorder the storage); one keeper per worker, then merge.
 class tail_keeper {
  public:
   /// Precondition: capacity ≥ 1.
@@ -58,6 +59,7 @@ class tail_keeper {
     }
     if (full_ && !worse(entry, threshold_)) return;
     entries_.push_back(entry);
+    sorted_ = false;
     if (entries_.size() == 2 * capacity_) prune();
   }
 
@@ -75,12 +77,20 @@ class tail_keeper {
 
   /// The kept entries, worst first: min(capacity, finite losses pushed) of them.
   [[nodiscard]] std::vector<tail_entry> sorted() const {
-    std::vector<tail_entry> out = entries_;
-    const auto keep = std::min(out.size(), capacity_);
-    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
-                      worse);
-    out.resize(keep);
-    return out;
+    const auto worst = worst_first();
+    return {worst.begin(), worst.end()};
+  }
+
+  /// The same entries as sorted(), without a copy: the keeper prunes and sorts its own
+  /// storage (the kept set is unchanged, so this is logically const). The view is valid
+  /// until the next add, merge or load. O(capacity·log capacity) once, O(1) when sorted.
+  [[nodiscard]] std::span<const tail_entry> worst_first() const {
+    if (!sorted_) {
+      if (entries_.size() > capacity_) prune();
+      std::sort(entries_.begin(), entries_.end(), worse);
+      sorted_ = true;
+    }
+    return entries_;
   }
 
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
@@ -89,8 +99,10 @@ class tail_keeper {
   /// Smallest scenario index with a non-finite loss; meaningful if non_finite_count() > 0.
   [[nodiscard]] scenario_id first_non_finite() const noexcept { return first_non_finite_; }
 
+  /// Writes the kept entries worst first (pruned and sorted in place, no copy), so equal
+  /// keepers give equal bytes whatever their merge history.
   void save(byte_writer& w) const {
-    const auto kept = sorted();
+    const auto kept = worst_first();
     w.put<std::uint64_t>(capacity_);
     w.put<std::uint64_t>(non_finite_);
     w.put<std::uint64_t>(first_non_finite_);
@@ -111,13 +123,14 @@ class tail_keeper {
     entries_ = std::move(kept);
     entries_.reserve(2 * capacity_);
     full_ = false;
+    sorted_ = false;
     if (entries_.size() == capacity_) prune();
   }
 
  private:
   // Keeps the worst `capacity_` entries; the least bad of them becomes the threshold
   // that later entries must beat, which makes most pushes a single comparison.
-  void prune() noexcept {
+  void prune() const noexcept {
     const auto nth = entries_.begin() + static_cast<std::ptrdiff_t>(capacity_ - 1);
     std::nth_element(entries_.begin(), nth, entries_.end(), worse);
     threshold_ = *nth;
@@ -126,9 +139,12 @@ class tail_keeper {
   }
 
   std::size_t capacity_;
-  std::vector<tail_entry> entries_;
-  tail_entry threshold_{};
-  bool full_ = false;
+  // Mutable: worst_first() and save() reorder and prune in place without changing the
+  // kept set (what every observer sees).
+  mutable std::vector<tail_entry> entries_;
+  mutable tail_entry threshold_{};
+  mutable bool full_ = false;
+  mutable bool sorted_ = false;
   std::uint64_t non_finite_ = 0;
   scenario_id first_non_finite_ = 0;
 };

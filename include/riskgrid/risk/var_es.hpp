@@ -10,8 +10,10 @@
 #include <boost/math/distributions/binomial.hpp>
 
 #include "riskgrid/core/confidence.hpp"
+#include "riskgrid/core/exact_sum.hpp"
 #include "riskgrid/core/error.hpp"
 #include "riskgrid/risk/tail_keeper.hpp"
+#include "riskgrid/risk/tail_sums.hpp"
 
 namespace riskgrid::risk {
 
@@ -80,11 +82,43 @@ struct var_interval_ranks {
   return static_cast<std::size_t>(std::min(need, std::max<std::uint64_t>(n, 1)));
 }
 
-/// The exact estimators of DESIGN.md §4 over the sorted tail of n scenarios:
+/// The order statistics and tail sums the estimators of one level need: what both the
+/// in-memory tail (sorted) and risk::bounded_var_es (selected over passes) produce.
+struct tail_order_statistics {
+  tail_entry at_var;                   ///< rank k = floor(m) + 1: the VaR and its scenario
+  std::optional<double> ci_high_loss;  ///< L(lower) of var_interval, when lower ≥ 1
+  std::optional<double> ci_low_loss;   ///< L(upper) of var_interval, when upper ≤ n
+  tail_sums beyond_var;                ///< the losses of ranks 1 … k − 1
+};
+
+/// The exact estimators of DESIGN.md §4 from the order statistics of n scenarios:
 /// VaR = L(k), k = floor(m) + 1; ES = ( Σ_{r≤j} L(r) + (m − j)·L(j+1) ) / m, m = n·(1 − α),
-/// j = floor(m) (Acerbi & Tasche 2002, "On the coherence of expected shortfall").
-/// The sum runs from the worst loss down, a fixed order, so the result is bitwise
-/// reproducible. Precondition: `worst_first` is sorted by risk::worse and holds at least
+/// j = floor(m) = k − 1 (Acerbi & Tasche 2002, "On the coherence of expected shortfall").
+/// Σ_{r≤j} L(r) + (m − j)·L(k) is summed exactly and rounded once, so the result does
+/// not depend on the order the tail was seen in. se_ES = sqrt((Var(L | L > VaR) +
+/// α·(ES − VaR)²) / m), the conditional variance over the j losses beyond the VaR
+/// (divisor j, tail_sums::variance). Throws riskgrid::error unless
+/// stats.beyond_var.count() == j.
+[[nodiscard]] inline var_es_result var_es(const tail_order_statistics& stats, std::uint64_t n,
+                                          const confidence& alpha) {
+  if (n == 0) throw error("var_es: no scenarios");
+  const auto tail = alpha.tail(n);
+  if (stats.beyond_var.count() != tail.whole)
+    throw error("var_es: " + std::to_string(stats.beyond_var.count()) + " losses beyond the VaR, expected " +
+                std::to_string(tail.whole));
+  exact_sum weighted = stats.beyond_var.sum();
+  if (tail.numerator != 0) weighted.add(tail.fraction() * stats.at_var.loss);
+  var_es_result out{alpha, stats.at_var.loss, weighted.value() / tail.m, stats.at_var.scenario, tail,
+                    stats.ci_low_loss, stats.ci_high_loss, 0.0};
+  if (tail.whole >= 2) {
+    const double gap = out.es - out.var;
+    out.es_stderr = std::sqrt((stats.beyond_var.variance() + alpha.value() * gap * gap) / tail.m);
+  }
+  return out;
+}
+
+/// The estimators over the sorted tail of n scenarios (see the overload above).
+/// Precondition: `worst_first` is sorted by risk::worse and holds at least
 /// required_tail_capacity(n, {alpha}) entries; throws riskgrid::error otherwise.
 [[nodiscard]] inline var_es_result var_es(std::span<const tail_entry> worst_first,
                                           std::uint64_t n, const confidence& alpha) {
@@ -94,28 +128,13 @@ struct var_interval_ranks {
   if (worst_first.size() < k)
     throw error("var_es: the tail holds " + std::to_string(worst_first.size()) +
                 " losses, the estimator needs " + std::to_string(k));
-  double sum = 0.0;
-  for (std::uint64_t r = 0; r < tail.whole; ++r) sum += worst_first[r].loss;
-  if (tail.numerator != 0) sum += tail.fraction() * worst_first[tail.whole].loss;
-  var_es_result out{alpha, worst_first[k - 1].loss, sum / tail.m, worst_first[k - 1].scenario, tail,
-                    std::nullopt, std::nullopt, 0.0};
+  tail_order_statistics stats;
+  stats.at_var = worst_first[k - 1];
   const auto ranks = var_interval(n, alpha);
-  if (ranks.lower >= 1) out.var_ci_high = worst_first[ranks.lower - 1].loss;
-  if (ranks.upper <= n && ranks.upper <= worst_first.size()) out.var_ci_low = worst_first[ranks.upper - 1].loss;
-  // se_ES = sqrt((Var(L | L > VaR) + α·(ES − VaR)²) / (N·(1 − α))), the conditional
-  // variance taken over the j = floor(m) losses beyond the VaR (divisor j), in rank order.
-  const auto j = tail.whole;
-  if (j >= 2) {
-    double mean = 0.0;
-    for (std::uint64_t r = 0; r < j; ++r) mean += worst_first[r].loss;
-    mean /= static_cast<double>(j);
-    double squares = 0.0;
-    for (std::uint64_t r = 0; r < j; ++r) squares += (worst_first[r].loss - mean) * (worst_first[r].loss - mean);
-    const double tail_variance = squares / static_cast<double>(j);
-    const double gap = out.es - out.var;
-    out.es_stderr = std::sqrt((tail_variance + alpha.value() * gap * gap) / tail.m);
-  }
-  return out;
+  if (ranks.lower >= 1) stats.ci_high_loss = worst_first[ranks.lower - 1].loss;
+  if (ranks.upper <= n && ranks.upper <= worst_first.size()) stats.ci_low_loss = worst_first[ranks.upper - 1].loss;
+  for (std::uint64_t r = 0; r + 1 < k; ++r) stats.beyond_var.add(worst_first[r].loss);
+  return var_es(stats, n, alpha);
 }
 
 }  // namespace riskgrid::risk

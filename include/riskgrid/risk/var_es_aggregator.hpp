@@ -21,9 +21,11 @@ namespace riskgrid::risk {
 ///
 /// Sized for n scenarios and the lowest level: the VaR interval's deepest rank, which is
 /// also enough for the attribution window (attribution_tail_capacity), so the sorted tail
-/// can drive an attribution pass. Bounded memory, about 2·(n·(1 − α_min) + 2·sqrt(n·(1 − α_min)))
-/// entries, independent of how the n scenarios are cut into chunks. Models
-/// riskgrid::aggregator: merge is exact, so any partition gives the same bits.
+/// can drive an attribution pass. Memory about 2·(n·(1 − α_min) + 2·sqrt(n·(1 − α_min)))
+/// entries of 16 bytes, independent of how the n scenarios are cut into chunks but
+/// proportional to n; risk::bounded_var_es gives the same results in memory independent
+/// of n, over several passes. Models riskgrid::aggregator: merge is exact, so any
+/// partition gives the same bits.
 class var_es_aggregator {
  public:
   var_es_aggregator(std::uint64_t scenarios, std::vector<confidence> levels)
@@ -79,7 +81,7 @@ class var_es_aggregator {
     if (seen_ != scenarios_)
       throw error("var_es_aggregator: " + std::to_string(seen_) + " scenarios pushed, " +
                   std::to_string(scenarios_) + " expected");
-    const auto worst = tail_.sorted();
+    const auto worst = tail_.worst_first();  // sorted in place: no copy of the tail
     std::vector<var_es_result> out;
     out.reserve(levels_.size());
     for (const auto& level : levels_) out.push_back(var_es(worst, scenarios_, level));
