@@ -522,12 +522,13 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
   std::optional<riskgrid::risk::bounded_var_es> bounded;
   if (bounded_entries != 0) bounded.emplace(j.scenarios, j.levels, riskgrid::risk::bounded_var_es_options{bounded_entries});
   // Progress on rank 0's stderr: a bar on a terminal, plain lines in a log.
+  const auto progress_style = !root || o.quiet   ? riskgrid::exec::progress_style::off
+                              : ::isatty(2) != 0 ? riskgrid::exec::progress_style::bar
+                                                 : riskgrid::exec::progress_style::lines;
   const riskgrid::exec::chunk_plan plan(j.scenarios, o.chunk_size);
   riskgrid::exec::progress_meter meter(
       std::cerr, plan.chunk_count(), j.scenarios,
-      {.style = !root || o.quiet   ? riskgrid::exec::progress_style::off
-                : ::isatty(2) != 0 ? riskgrid::exec::progress_style::bar
-                                   : riskgrid::exec::progress_style::lines});
+      {.style = progress_style});
   std::optional<riskgrid::io::checkpoint_report> checkpoint;
   const auto execute = [&](const auto& job) {
     if (world.size() == 1 && j.threads > 1) return riskgrid::exec::run(job, riskgrid::exec::threads(j.threads));
@@ -572,9 +573,7 @@ int run(int argc, char** argv, const boost::mpi::communicator& world) {
       const riskgrid::exec::pipeline pipeline(model, *j.book, std::move(pass),
                                               {.scenarios = j.scenarios, .chunk_size = o.chunk_size});
       riskgrid::exec::progress_meter pass_meter(std::cerr, plan.chunk_count(), j.scenarios,
-                                                {.style = !root || o.quiet   ? riskgrid::exec::progress_style::off
-                                                          : ::isatty(2) != 0 ? riskgrid::exec::progress_style::bar
-                                                                             : riskgrid::exec::progress_style::lines});
+                                                {.style = progress_style});
       return execute(riskgrid::exec::progress_job(pipeline, pass_meter));
     });
   };
